@@ -1,0 +1,141 @@
+// `npm run dev`: embedded Postgres + the local Neon proxy + `wrangler dev`, seeded with a demo
+// tenant on first start. Ctrl-C stops everything it started.
+import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+import { type DemoSeed, LOCAL_DIR, readJson, writeJson } from "./lib/local-state";
+import { migrateDatabase } from "./lib/migrate";
+import { createTenant, type Query } from "./lib/tenants";
+import { startNeonProxy } from "./local/neon-proxy";
+import { startPostgres } from "./local/postgres";
+
+const ROOT = join(LOCAL_DIR, "..");
+const PORT = Number(process.env.PORT ?? 8787);
+const BASE = `http://127.0.0.1:${PORT}`;
+/** Never dialled: LOCAL_NEON_SQL_ENDPOINT sends the driver's queries to the local proxy instead. */
+const WORKER_DATABASE_URL = "postgresql://postgres:postgres@db.localtest.me:5432/app";
+
+async function seedDemo(connectionString: string): Promise<{ seed: DemoSeed; fresh: boolean }> {
+  const client = new pg.Client({ connectionString });
+  await client.connect();
+  const query: Query = async <T>(text: string, params?: unknown[]) =>
+    (await client.query(text, params)).rows as T[];
+  try {
+    const known = readJson<DemoSeed>("demo.json");
+    if (known) {
+      const rows = await query("SELECT 1 FROM contacts WHERE id = $1 AND tenant_id = $2", [
+        known.contactId,
+        known.tenantId,
+      ]);
+      if (rows.length > 0) {
+        return { seed: known, fresh: false };
+      }
+    }
+    const { tenant_id, api_key } = await createTenant(query, "Demo tenant");
+    const [contact] = await query<{ id: string }>(
+      "INSERT INTO contacts (tenant_id, name, email, phone) VALUES ($1, 'Demo Contact', 'demo@example.com', '+34600000000') RETURNING id",
+      [tenant_id],
+    );
+    if (!contact) {
+      throw new Error("demo contact insert returned no row");
+    }
+    const seed = { tenantId: tenant_id, apiKey: api_key, contactId: contact.id };
+    writeJson("demo.json", seed);
+    return { seed, fresh: true };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Demo definitions go through the API itself, so they land in wrangler's local KV. */
+async function seedDemoFields(apiKey: string): Promise<void> {
+  const fields = {
+    company_name: { label: "Company name", aliases: ["empresa", "company"] },
+    lead_score: { label: "Lead score", type: "number" },
+  };
+  for (const [key, body] of Object.entries(fields)) {
+    await fetch(`${BASE}/api/public/custom-fields/${key}`, {
+      method: "PUT",
+      headers: { "x-api-key": apiKey, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  }
+}
+
+async function waitUntilReady(child: ChildProcess): Promise<void> {
+  for (let attempt = 0; attempt < 240; attempt++) {
+    if (child.exitCode !== null) {
+      throw new Error("wrangler dev exited");
+    }
+    try {
+      if ((await fetch(`${BASE}/openapi.json`)).ok) {
+        return;
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error("wrangler dev did not become ready in 60 s");
+}
+
+async function main(): Promise<void> {
+  const postgres = await startPostgres({ dataDir: join(LOCAL_DIR, "pgdata"), persistent: true });
+  await migrateDatabase(postgres.connectionString);
+  const proxy = await startNeonProxy({ connectionString: postgres.connectionString });
+  const { seed, fresh } = await seedDemo(postgres.connectionString);
+
+  writeFileSync(
+    join(ROOT, ".dev.vars"),
+    `# Written by npm run dev; local only (git-ignored).\nDATABASE_URL=${WORKER_DATABASE_URL}\nLOCAL_NEON_SQL_ENDPOINT=${proxy.sqlEndpoint}\n`,
+  );
+  writeJson("dev.json", { databaseUrl: postgres.connectionString, proxyUrl: proxy.url, pid: process.pid });
+
+  // Own process group, so stopping it also stops workerd and never leaves port 8787 taken.
+  const wrangler = spawn(
+    join(ROOT, "node_modules", ".bin", "wrangler"),
+    ["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--show-interactive-dev-session=false"],
+    { cwd: ROOT, detached: true, stdio: ["ignore", "inherit", "inherit"] },
+  );
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    if (wrangler.pid && wrangler.exitCode === null) {
+      process.kill(-wrangler.pid, "SIGTERM");
+    }
+    await proxy.stop();
+    await postgres.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  wrangler.on("exit", (code) => void stop(code ?? 1));
+
+  await waitUntilReady(wrangler);
+  if (fresh) {
+    await seedDemoFields(seed.apiKey);
+  }
+  console.log(`
+Contact metadata service on ${BASE}   (docs: ${BASE}/docs, OpenAPI: ${BASE}/openapi.json)
+  demo API key:    ${seed.apiKey}
+  demo contact id: ${seed.contactId}
+
+Try:
+  curl -s -X POST ${BASE}/api/public/contact/${seed.contactId}/update-metadata \\
+    -H 'x-api-key: ${seed.apiKey}' -H 'content-type: application/json' \\
+    -d '{"companyName": "Acme", "leadScore": 95, "Empresa": "Acme Corp", "tags": ["vip", "beta"]}'
+  curl -s ${BASE}/api/public/contact/${seed.contactId}/info -H 'x-api-key: ${seed.apiKey}'
+
+Admin: npm run admin -- tenant create --name <name>   (Ctrl-C stops everything)
+`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,52 @@
+import { generateApiKey, parseApiKey, prefixOf } from "../../src/core/auth/api-key";
+
+/** Any client that runs one parameterised statement and returns its rows (pg, or Neon's `sql.query`). */
+export type Query = <T>(text: string, params?: unknown[]) => Promise<T[]>;
+
+export async function createTenant(
+  query: Query,
+  name: string,
+): Promise<{ tenant_id: string; api_key: string }> {
+  const [tenant] = await query<{ id: string }>("INSERT INTO tenants (name) VALUES ($1) RETURNING id", [name]);
+  if (!tenant) {
+    throw new Error("tenant insert returned no row");
+  }
+  const { key } = await createApiKey(query, tenant.id);
+  return { tenant_id: tenant.id, api_key: key };
+}
+
+export async function createApiKey(
+  query: Query,
+  tenantId: string,
+): Promise<{ key: string; prefix: string; id: string }> {
+  const apiKey = await generateApiKey(tenantId);
+  const [row] = await query<{ id: string }>(
+    "INSERT INTO api_keys (tenant_id, prefix, key_hash) VALUES ($1, $2, $3) RETURNING id",
+    [tenantId, apiKey.prefix, apiKey.hash],
+  );
+  if (!row) {
+    throw new Error("api key insert returned no row");
+  }
+  return { key: apiKey.key, prefix: apiKey.prefix, id: row.id };
+}
+
+/** Revokes by full key (matched by hash) or by its visible prefix; an ambiguous prefix revokes nothing. */
+export async function revokeApiKey(query: Query, keyOrPrefix: string): Promise<{ revoked: string[] }> {
+  const claim = await parseApiKey(keyOrPrefix);
+  const rows = claim
+    ? await query<{ id: string; prefix: string }>(
+        "SELECT id, prefix FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+        [claim.hash],
+      )
+    : await query<{ id: string; prefix: string }>(
+        "SELECT id, prefix FROM api_keys WHERE prefix = $1 AND revoked_at IS NULL",
+        [prefixOf(keyOrPrefix)],
+      );
+  if (rows.length > 1) {
+    throw new Error(`prefix ${keyOrPrefix} matches ${rows.length} keys; pass the whole key`);
+  }
+  if (rows.length > 0) {
+    await query("UPDATE api_keys SET revoked_at = now() WHERE id = ANY($1::uuid[])", [rows.map((r) => r.id)]);
+  }
+  return { revoked: rows.map((r) => r.prefix) };
+}

@@ -1,0 +1,192 @@
+import { sql } from "drizzle-orm";
+import type { Caller, Contact, ContactStore, StoredField } from "../../core/ports";
+import type { Database } from "./client";
+
+/** A uuid that no row has: lets a malformed contact id still go through auth and come out as 404. */
+const NO_SUCH_ID = "00000000-0000-0000-0000-000000000000";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const asUuid = (id: string): string => (UUID.test(id) ? id : NO_SUCH_ID);
+
+const iso = (value: unknown): string => new Date(String(value)).toISOString();
+const isoOrNull = (value: unknown): string | null => (value == null ? null : iso(value));
+
+interface FieldRow {
+  id: string;
+  key: string;
+  value: string | null;
+  custom_field_definition_id: string;
+  source_key: string;
+  matched_by: StoredField["matched_by"];
+  created_at: string | null;
+  updated_at: string | null;
+}
+
+const toStoredField = (contactId: string, row: FieldRow): StoredField => ({
+  id: row.id,
+  ai_contact_id: contactId,
+  custom_field_definition_id: row.custom_field_definition_id,
+  key: row.key,
+  value: row.value,
+  source_key: row.source_key,
+  matched_by: row.matched_by,
+  created_at: isoOrNull(row.created_at),
+  updated_at: isoOrNull(row.updated_at),
+});
+
+const toContact = (row: Record<string, unknown>): Contact => ({
+  id: String(row.id),
+  name: (row.name as string | null) ?? null,
+  email: (row.email as string | null) ?? null,
+  phone: (row.phone as string | null) ?? null,
+  created_at: iso(row.created_at),
+  updated_at: iso(row.updated_at),
+});
+
+/** The live key row of the caller; every statement below starts from it, so auth costs no extra trip. */
+const authCte = (caller: Caller) => sql`auth AS (
+  SELECT id AS api_key_id, tenant_id FROM api_keys
+  WHERE key_hash = ${caller.keyHash} AND tenant_id = ${caller.tenantId}::uuid AND revoked_at IS NULL
+)`;
+
+export function createContactStore(db: Database): ContactStore {
+  return {
+    async applyMetadata({ caller, contactId, requestId, writes }) {
+      const input = JSON.stringify(
+        writes.map((w) => ({
+          key: w.key,
+          value: w.value,
+          definition_id: w.definitionId,
+          source_key: w.sourceKey,
+          matched_by: w.matchedBy,
+        })),
+      );
+      // One statement, so one round trip and one transaction: auth, the contact check, every
+      // upsert and clear, and the activity row (with old values from PG 18's RETURNING old.*).
+      const result = await db.execute(sql`
+        WITH ${authCte(caller)},
+        target AS (
+          SELECT c.id, c.tenant_id, auth.api_key_id FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
+          WHERE c.id = ${asUuid(contactId)}::uuid
+        ),
+        input AS (
+          SELECT * FROM jsonb_to_recordset(${input}::jsonb)
+            AS i(key text, value text, definition_id uuid, source_key text, matched_by text)
+        ),
+        upserted AS (
+          INSERT INTO contact_field_values AS v
+            (tenant_id, contact_id, custom_field_definition_id, key, value, source_key, matched_by)
+          SELECT target.tenant_id, target.id, i.definition_id, i.key, i.value, i.source_key, i.matched_by
+          FROM input i CROSS JOIN target WHERE i.value IS NOT NULL
+          ON CONFLICT (contact_id, key) DO UPDATE SET
+            value = excluded.value,
+            custom_field_definition_id = excluded.custom_field_definition_id,
+            source_key = excluded.source_key,
+            matched_by = excluded.matched_by,
+            updated_at = now()
+          RETURNING new.id, new.key, new.value, new.custom_field_definition_id, new.source_key,
+            new.matched_by, new.created_at, new.updated_at, old.value AS old_value
+        ),
+        cleared AS (
+          DELETE FROM contact_field_values v USING target, input i
+          WHERE v.contact_id = target.id AND v.key = i.key AND i.value IS NULL
+          RETURNING v.id, v.key, v.value AS old_value
+        ),
+        activity AS (
+          INSERT INTO contact_activities (tenant_id, contact_id, api_key_id, request_id, kind, changes)
+          SELECT target.tenant_id, target.id, target.api_key_id, ${requestId}, 'metadata_updated',
+            (SELECT jsonb_agg(jsonb_build_object(
+                'key', i.key, 'source_key', i.source_key,
+                'old_value', COALESCE(u.old_value, c.old_value), 'new_value', i.value))
+             FROM input i
+             LEFT JOIN upserted u ON u.key = i.key
+             LEFT JOIN cleared c ON c.key = i.key)
+          FROM target WHERE EXISTS (SELECT 1 FROM input)
+          RETURNING id
+        )
+        SELECT
+          EXISTS (SELECT 1 FROM auth) AS authorized,
+          EXISTS (SELECT 1 FROM target) AS contact_found,
+          (SELECT count(*) FROM activity) AS activities,
+          COALESCE((SELECT jsonb_agg(to_jsonb(u) - 'old_value') FROM upserted u), '[]'::jsonb) AS upserted,
+          COALESCE((SELECT jsonb_agg(to_jsonb(c) - 'old_value') FROM cleared c), '[]'::jsonb) AS cleared
+      `);
+      const row = result.rows[0] as
+        | {
+            authorized: boolean;
+            contact_found: boolean;
+            upserted: FieldRow[];
+            cleared: { id: string; key: string }[];
+          }
+        | undefined;
+      if (!row?.authorized) {
+        return { status: "unauthorized" };
+      }
+      if (!row.contact_found) {
+        return { status: "contact_not_found" };
+      }
+      const upserted = new Map(row.upserted.map((r) => [r.key, r]));
+      const cleared = new Map(row.cleared.map((r) => [r.key, r]));
+      const fields = writes.map((w): StoredField => {
+        const stored = upserted.get(w.key);
+        if (stored) {
+          return toStoredField(contactId, stored);
+        }
+        return {
+          id: cleared.get(w.key)?.id ?? null,
+          ai_contact_id: contactId,
+          custom_field_definition_id: w.definitionId,
+          key: w.key,
+          value: null,
+          source_key: w.sourceKey,
+          matched_by: w.matchedBy,
+          created_at: null,
+          updated_at: null,
+        };
+      });
+      return { status: "ok", fields };
+    },
+
+    async getContactInfo({ caller, contactId }) {
+      const result = await db.execute(sql`
+        WITH ${authCte(caller)},
+        target AS (
+          SELECT c.* FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id WHERE c.id = ${asUuid(contactId)}::uuid
+        )
+        SELECT
+          EXISTS (SELECT 1 FROM auth) AS authorized,
+          (SELECT to_jsonb(target) FROM target) AS contact,
+          COALESCE((
+            SELECT jsonb_agg(to_jsonb(v) ORDER BY v.key)
+            FROM contact_field_values v JOIN target ON v.contact_id = target.id
+          ), '[]'::jsonb) AS fields
+      `);
+      const row = result.rows[0] as
+        | { authorized: boolean; contact: Record<string, unknown> | null; fields: FieldRow[] }
+        | undefined;
+      if (!row?.authorized) {
+        return { status: "unauthorized" };
+      }
+      if (!row.contact) {
+        return { status: "contact_not_found" };
+      }
+      const contact = toContact(row.contact);
+      return { status: "ok", contact, fields: row.fields.map((f) => toStoredField(contact.id, f)) };
+    },
+
+    async createContact({ caller, contact }) {
+      const result = await db.execute(sql`
+        WITH ${authCte(caller)}
+        INSERT INTO contacts (tenant_id, name, email, phone)
+        SELECT tenant_id, ${contact.name ?? null}, ${contact.email ?? null}, ${contact.phone ?? null} FROM auth
+        RETURNING id, name, email, phone, created_at, updated_at
+      `);
+      const row = result.rows[0] as Record<string, unknown> | undefined;
+      return row ? { status: "ok", contact: toContact(row) } : { status: "unauthorized" };
+    },
+
+    async verifyCaller(caller) {
+      const result = await db.execute(sql`WITH ${authCte(caller)} SELECT EXISTS (SELECT 1 FROM auth) AS ok`);
+      return (result.rows[0] as { ok: boolean } | undefined)?.ok === true;
+    },
+  };
+}

@@ -1,0 +1,57 @@
+import { z } from "@hono/zod-openapi";
+import { FieldDefinitionSchema } from "../../core/fields/definition";
+import type { FieldDefinitionStore } from "../../core/ports";
+
+/**
+ * Layout: one KV value per tenant, `fields:v1:<tenant id>` -> `{ definitions: [...] }`. The hot path
+ * needs every definition of the tenant at once, so one value means one read, and `cacheTtl` lets
+ * the colo serve it from its cache. Writes read-modify-write that value (see README, "Architecture").
+ */
+const RecordSchema = z.object({ definitions: z.array(FieldDefinitionSchema) });
+type TenantRecord = z.infer<typeof RecordSchema>;
+
+const recordKey = (tenantId: string): string => `fields:v1:${tenantId}`;
+/** KV's floor for cacheTtl; matches its own propagation delay, so caching adds no new staleness class. */
+const READ_CACHE_TTL_SECONDS = 60;
+
+export function createFieldDefinitionStore(kv: KVNamespace): FieldDefinitionStore {
+  const read = async (tenantId: string, cached: boolean): Promise<TenantRecord> => {
+    const raw = cached
+      ? await kv.get(recordKey(tenantId), { type: "json", cacheTtl: READ_CACHE_TTL_SECONDS })
+      : await kv.get(recordKey(tenantId), "json");
+    if (raw === null) {
+      return { definitions: [] };
+    }
+    return RecordSchema.parse(raw);
+  };
+  const write = (tenantId: string, record: TenantRecord) =>
+    kv.put(recordKey(tenantId), JSON.stringify(record));
+
+  return {
+    async list(tenantId) {
+      return (await read(tenantId, true)).definitions;
+    },
+    async addMissing(tenantId, definitions) {
+      const record = await read(tenantId, false);
+      const known = new Set(record.definitions.map((d) => d.key));
+      const missing = definitions.filter((d) => !known.has(d.key));
+      if (missing.length > 0) {
+        await write(tenantId, { definitions: [...record.definitions, ...missing] });
+      }
+    },
+    async put(tenantId, definition) {
+      const record = await read(tenantId, false);
+      const others = record.definitions.filter((d) => d.key !== definition.key);
+      await write(tenantId, { definitions: [...others, definition] });
+    },
+    async remove(tenantId, key) {
+      const record = await read(tenantId, false);
+      const kept = record.definitions.filter((d) => d.key !== key);
+      if (kept.length === record.definitions.length) {
+        return false;
+      }
+      await write(tenantId, { definitions: kept });
+      return true;
+    },
+  };
+}

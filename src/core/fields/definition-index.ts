@@ -1,0 +1,35 @@
+import type { FieldDefinition } from "./definition";
+import { toFieldKey } from "./field-key";
+
+export type ExactMatchKind = "exact" | "alias";
+
+export interface DefinitionMatch {
+  definition: FieldDefinition;
+  matchedBy: ExactMatchKind;
+}
+
+/**
+ * Lookup from canonical key to definition. A definition's own key wins over another's label,
+ * and a label over an alias, so adding an alias can never steal a field's own key.
+ */
+export function indexDefinitions(definitions: readonly FieldDefinition[]): Map<string, DefinitionMatch> {
+  const index = new Map<string, DefinitionMatch>();
+  const add = (name: string, match: DefinitionMatch) => {
+    const key = toFieldKey(name);
+    if (key !== "" && !index.has(key)) {
+      index.set(key, match);
+    }
+  };
+  for (const definition of definitions) {
+    add(definition.key, { definition, matchedBy: "exact" });
+  }
+  for (const definition of definitions) {
+    add(definition.label, { definition, matchedBy: "exact" });
+  }
+  for (const definition of definitions) {
+    for (const alias of definition.aliases) {
+      add(alias, { definition, matchedBy: "alias" });
+    }
+  }
+  return index;
+}

@@ -1,0 +1,63 @@
+import type { FieldDefinition } from "./fields/definition";
+import type { FieldWrite, MatchedBy } from "./metadata/plan-update";
+
+/** Who is calling: the tenant the API key claims and the key's hash, verified by the store. */
+export interface Caller {
+  tenantId: string;
+  keyHash: string;
+}
+
+export interface StoredField {
+  id: string | null;
+  ai_contact_id: string;
+  custom_field_definition_id: string;
+  key: string;
+  value: string | null;
+  source_key: string;
+  matched_by: MatchedBy;
+  created_at: string | null;
+  updated_at: string | null;
+}
+
+export interface Contact {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Outcomes the store reports instead of throwing, so the route decides 401 vs 404. */
+export type Authorized<T> =
+  | { status: "unauthorized" }
+  | { status: "contact_not_found" }
+  | ({ status: "ok" } & T);
+
+export interface ContactStore {
+  /** Verifies the caller, checks the contact and writes every value plus one activity row, atomically. */
+  applyMetadata(input: {
+    caller: Caller;
+    contactId: string;
+    requestId: string;
+    writes: readonly FieldWrite[];
+  }): Promise<Authorized<{ fields: StoredField[] }>>;
+  getContactInfo(input: {
+    caller: Caller;
+    contactId: string;
+  }): Promise<Authorized<{ contact: Contact; fields: StoredField[] }>>;
+  createContact(input: {
+    caller: Caller;
+    contact: { name?: string | undefined; email?: string | undefined; phone?: string | undefined };
+  }): Promise<{ status: "unauthorized" } | { status: "ok"; contact: Contact }>;
+  /** For routes that touch only KV: is this key live for this tenant? */
+  verifyCaller(caller: Caller): Promise<boolean>;
+}
+
+export interface FieldDefinitionStore {
+  list(tenantId: string): Promise<FieldDefinition[]>;
+  /** Adds definitions that are not there yet (by key); existing ones are left as they are. */
+  addMissing(tenantId: string, definitions: readonly FieldDefinition[]): Promise<void>;
+  put(tenantId: string, definition: FieldDefinition): Promise<void>;
+  remove(tenantId: string, key: string): Promise<boolean>;
+}

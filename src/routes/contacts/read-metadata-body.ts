@@ -1,0 +1,56 @@
+import type { Context } from "hono";
+import type { MetadataEntry } from "../../core/metadata/metadata-value";
+import { parseJsonBody } from "../../core/metadata/parse-json-body";
+import { ApiError } from "../../errors";
+
+const mediaTypeOf = (header: string | undefined): string =>
+  (header ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+
+const isJson = (mediaType: string) => mediaType === "application/json" || mediaType.endsWith("+json");
+const isForm = (mediaType: string) =>
+  mediaType === "application/x-www-form-urlencoded" || mediaType === "multipart/form-data";
+
+/**
+ * Reads the request body as ordered metadata entries. A request without a Content-Type is read as
+ * JSON: webhook tools and hand-written curl calls often leave it out.
+ */
+export async function readMetadataBody(c: Context): Promise<MetadataEntry[]> {
+  const mediaType = mediaTypeOf(c.req.header("content-type"));
+  if (mediaType === "" || isJson(mediaType)) {
+    const text = await c.req.text();
+    return parseJsonBody(text.trim() === "" ? "{}" : text);
+  }
+  if (isForm(mediaType)) {
+    return readForm(c);
+  }
+  throw new ApiError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    `unsupported content type "${mediaType}": send application/json, application/x-www-form-urlencoded or multipart/form-data`,
+  );
+}
+
+async function readForm(c: Context): Promise<MetadataEntry[]> {
+  let form: Record<string, string | File | (string | File)[]>;
+  try {
+    form = await c.req.parseBody({ all: true });
+  } catch {
+    throw new ApiError("BAD_REQUEST", "malformed form body");
+  }
+  const files = Object.entries(form)
+    .filter(([, v]) => (Array.isArray(v) ? v : [v]).some((part) => typeof part !== "string"))
+    .map(([name]) => name);
+  if (files.length > 0) {
+    throw new ApiError(
+      "BAD_REQUEST",
+      `file uploads are not accepted: ${files.map((f) => `"${f}"`).join(", ")}`,
+      {
+        file_fields: files,
+      },
+    );
+  }
+  // A repeated form name arrives as an array, which the value rules join with ", ".
+  return Object.entries(form).map(([sourceKey, value]) => ({
+    sourceKey,
+    value: Array.isArray(value) ? value.map(String) : String(value),
+  }));
+}

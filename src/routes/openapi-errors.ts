@@ -1,0 +1,18 @@
+import { ErrorBodySchema } from "../errors";
+
+const described = (description: string) => ({
+  description,
+  content: { "application/json": { schema: ErrorBodySchema } },
+});
+
+/** Spread into every route's `responses` so the document shows the one error body. */
+export const errorResponses = {
+  400: described("Bad request: body not JSON, not an object, a bad key, a file part or a malformed form."),
+  401: described("Missing, unknown or revoked API key."),
+  404: described("Not found, or owned by another tenant (the two are never told apart)."),
+  413: described("Body over 1 MiB."),
+  415: described("Unsupported content type."),
+  500: described("Unexpected error; nothing was written."),
+} as const;
+
+export const apiKeySecurity: Record<string, string[]>[] = [{ ApiKey: [] }, { Bearer: [] }];

@@ -1,0 +1,83 @@
+// Helpers for tests running in workerd: each test seeds its own tenant, so tests never share rows.
+
+import { exports } from "cloudflare:workers";
+import { neon, neonConfig } from "@neondatabase/serverless";
+import { inject } from "vitest";
+import { createApiKey, createTenant, type Query } from "../scripts/lib/tenants";
+
+neonConfig.fetchEndpoint = inject("neonSqlEndpoint");
+const sql = neon("postgresql://postgres:postgres@db.localtest.me:5432/app");
+
+/** Runs SQL against the test database through the same proxy the Worker uses. */
+export const query: Query = async <T>(text: string, params: unknown[] = []) =>
+  (await sql.query(text, params)) as T[];
+
+export interface TenantFixture {
+  tenantId: string;
+  apiKey: string;
+  contactId: string;
+}
+
+export async function seedTenant(name = "test tenant"): Promise<TenantFixture> {
+  const { tenant_id, api_key } = await createTenant(query, name);
+  const contactId = await seedContact(tenant_id);
+  return { tenantId: tenant_id, apiKey: api_key, contactId };
+}
+
+export async function seedContact(tenantId: string, name = "Ada"): Promise<string> {
+  const [row] = await query<{ id: string }>(
+    "INSERT INTO contacts (tenant_id, name) VALUES ($1, $2) RETURNING id",
+    [tenantId, name],
+  );
+  if (!row) {
+    throw new Error("contact insert returned no row");
+  }
+  return row.id;
+}
+
+export const newApiKey = async (tenantId: string) => (await createApiKey(query, tenantId)).key;
+
+export function call(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`http://api.test${path}`, init));
+}
+
+export function postJson(path: string, apiKey: string | undefined, body: unknown): Promise<Response> {
+  return call(path, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(apiKey ? { "x-api-key": apiKey } : {}) },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+export const updateMetadata = (t: TenantFixture, body: unknown, contactId = t.contactId) =>
+  postJson(`/api/public/contact/${contactId}/update-metadata`, t.apiKey, body);
+
+export interface FieldRow {
+  key: string;
+  value: string;
+  source_key: string;
+  matched_by: string;
+  custom_field_definition_id: string;
+}
+
+export const fieldRows = (contactId: string) =>
+  query<FieldRow>(
+    "SELECT key, value, source_key, matched_by, custom_field_definition_id FROM contact_field_values WHERE contact_id = $1 ORDER BY key",
+    [contactId],
+  );
+
+export const fieldMap = async (contactId: string) =>
+  Object.fromEntries((await fieldRows(contactId)).map((r) => [r.key, r.value]));
+
+export interface ActivityRow {
+  api_key_id: string | null;
+  request_id: string;
+  kind: string;
+  changes: { key: string; source_key: string; old_value: string | null; new_value: string | null }[];
+}
+
+export const activityRows = (contactId: string) =>
+  query<ActivityRow>(
+    "SELECT api_key_id, request_id, kind, changes FROM contact_activities WHERE contact_id = $1 ORDER BY created_at, id",
+    [contactId],
+  );

@@ -1,0 +1,11 @@
+import "vitest";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** `http://127.0.0.1:PORT/sql` of the local Neon proxy. */
+    neonSqlEndpoint: string;
+    proxyUrl: string;
+    /** Direct TCP URL of the throwaway Postgres (for Node-side tests). */
+    databaseUrl: string;
+  }
+}
