@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { call } from "../harness";
+
+describe("documentation", () => {
+  it("serves an OpenAPI 3 document describing every route and the error body", async () => {
+    const res = await call("/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = await res.json<{
+      openapi: string;
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> };
+    }>();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      "/api/public/contact",
+      "/api/public/contact/{aiContactId}/info",
+      "/api/public/contact/{aiContactId}/update-metadata",
+      "/api/public/custom-fields",
+      "/api/public/custom-fields/{key}",
+    ]);
+    const update = doc.paths["/api/public/contact/{aiContactId}/update-metadata"]?.post;
+    expect(Object.keys(update?.responses ?? {}).sort()).toEqual([
+      "200",
+      "400",
+      "401",
+      "404",
+      "413",
+      "415",
+      "500",
+    ]);
+    expect(Object.keys(doc.components.schemas)).toEqual(
+      expect.arrayContaining(["Error", "FieldValue", "MetadataBody"]),
+    );
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["ApiKey", "Bearer"]);
+  });
+
+  it("serves a readable docs page", async () => {
+    const res = await call("/docs");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("/openapi.json");
+  });
+
+  it("answers unknown routes with the error body and a request id", async () => {
+    const res = await call("/nope");
+    expect(res.status).toBe(404);
+    const body = await res.json<{ error: { code: string }; request_id: string }>();
+    expect(body.error.code).toBe("NOT_FOUND");
+    expect(body.request_id).toBe(res.headers.get("x-request-id"));
+  });
+});
