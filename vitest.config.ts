@@ -17,6 +17,11 @@ export default defineConfig({
                 // Never dialled: LOCAL_NEON_SQL_ENDPOINT sends every query to the local proxy.
                 DATABASE_URL: "postgresql://postgres:postgres@db.localtest.me:5432/app",
                 LOCAL_NEON_SQL_ENDPOINT: inject("neonSqlEndpoint"),
+                // The real openai SDK against the local fake, so prompts, parsing and timeouts are exercised.
+                OPENAI_API_KEY: "test-key",
+                OPENAI_BASE_URL: inject("llmBaseUrl"),
+                OPENAI_MODEL: "fake-model",
+                LLM_TIMEOUT_MS: "1500",
               },
             },
           })),

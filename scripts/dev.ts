@@ -7,6 +7,8 @@ import pg from "pg";
 import { type DemoSeed, LOCAL_DIR, readJson, writeJson } from "./lib/local-state";
 import { migrateDatabase } from "./lib/migrate";
 import { createTenant, type Query } from "./lib/tenants";
+import { demoOracle } from "./local/demo-llm-oracle";
+import { startFakeLlm } from "./local/fake-llm";
 import { startNeonProxy } from "./local/neon-proxy";
 import { startPostgres } from "./local/postgres";
 
@@ -53,6 +55,7 @@ async function seedDemoFields(apiKey: string): Promise<void> {
   const fields = {
     company_name: { label: "Company name", aliases: ["empresa", "company"] },
     lead_score: { label: "Lead score", type: "number" },
+    employee_count: { label: "Employee count", type: "number" },
   };
   for (const [key, body] of Object.entries(fields)) {
     await fetch(`${BASE}/api/public/custom-fields/${key}`, {
@@ -85,10 +88,28 @@ async function main(): Promise<void> {
   await migrateDatabase(postgres.connectionString);
   const proxy = await startNeonProxy({ connectionString: postgres.connectionString });
   const { seed, fresh } = await seedDemo(postgres.connectionString);
-
+  // A real LLM when the environment names one, else the local fake with a demo oracle.
+  const fakeLlm = process.env.OPENAI_API_KEY ? undefined : await startFakeLlm({ respond: demoOracle });
+  const llmVars = fakeLlm
+    ? { OPENAI_API_KEY: "local-fake-llm", OPENAI_BASE_URL: fakeLlm.baseURL }
+    : {
+        OPENAI_API_KEY: process.env.OPENAI_API_KEY,
+        OPENAI_BASE_URL: process.env.OPENAI_BASE_URL,
+        OPENAI_MODEL: process.env.OPENAI_MODEL,
+        LLM_TIMEOUT_MS: process.env.LLM_TIMEOUT_MS,
+      };
+  const vars = {
+    DATABASE_URL: WORKER_DATABASE_URL,
+    LOCAL_NEON_SQL_ENDPOINT: proxy.sqlEndpoint,
+    ...llmVars,
+  };
   writeFileSync(
     join(ROOT, ".dev.vars"),
-    `# Written by npm run dev; local only (git-ignored).\nDATABASE_URL=${WORKER_DATABASE_URL}\nLOCAL_NEON_SQL_ENDPOINT=${proxy.sqlEndpoint}\n`,
+    [
+      "# Written by npm run dev; local only (git-ignored).",
+      ...Object.entries(vars).flatMap(([k, v]) => (v ? [`${k}=${v}`] : [])),
+      "",
+    ].join("\n"),
   );
   writeJson("dev.json", { databaseUrl: postgres.connectionString, proxyUrl: proxy.url, pid: process.pid });
 
@@ -108,6 +129,7 @@ async function main(): Promise<void> {
     if (wrangler.pid && wrangler.exitCode === null) {
       process.kill(-wrangler.pid, "SIGTERM");
     }
+    await fakeLlm?.stop();
     await proxy.stop();
     await postgres.stop();
     process.exit(code);
@@ -122,13 +144,14 @@ async function main(): Promise<void> {
   }
   console.log(`
 Contact metadata service on ${BASE}   (docs: ${BASE}/docs, OpenAPI: ${BASE}/openapi.json)
+  LLM: ${fakeLlm ? `local fake (${fakeLlm.baseURL}); set OPENAI_API_KEY to use a real one` : `${process.env.OPENAI_BASE_URL ?? "OpenAI"} (${process.env.OPENAI_MODEL ?? "gpt-4o-mini"})`}
   demo API key:    ${seed.apiKey}
   demo contact id: ${seed.contactId}
 
 Try:
   curl -s -X POST ${BASE}/api/public/contact/${seed.contactId}/update-metadata \\
     -H 'x-api-key: ${seed.apiKey}' -H 'content-type: application/json' \\
-    -d '{"companyName": "Acme", "leadScore": 95, "Empresa": "Acme Corp", "tags": ["vip", "beta"]}'
+    -d '{"companyName": "Acme", "leadScore": 95, "tags": ["vip", "beta"], "empleados": "about 40"}'
   curl -s ${BASE}/api/public/contact/${seed.contactId}/info -H 'x-api-key: ${seed.apiKey}'
 
 Admin: npm run admin -- tenant create --name <name>   (Ctrl-C stops everything)

@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { requestId } from "hono/request-id";
+import { timing } from "hono/timing";
 import type { HonoEnv } from "./env";
 import { ApiError, handleError, handleValidationError } from "./errors";
 import { services } from "./middleware/services";
@@ -15,6 +16,7 @@ import { registerDocs } from "./routes/docs";
 export function createApp(): OpenAPIHono<HonoEnv> {
   const app = new OpenAPIHono<HonoEnv>({ defaultHook: handleValidationError });
   app.use(requestId());
+  app.use(timing({ crossOrigin: true }));
   app.onError(handleError);
   app.notFound(() => {
     throw new ApiError("NOT_FOUND", "no such route");

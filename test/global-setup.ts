@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import { migrateDatabase } from "../scripts/lib/migrate";
+import { startFakeLlm } from "../scripts/local/fake-llm";
 import { startNeonProxy } from "../scripts/local/neon-proxy";
 import { startPostgres } from "../scripts/local/postgres";
 
@@ -15,12 +16,19 @@ export default async function setup(project: TestProject) {
   const postgres = await startPostgres({ dataDir: join(parent, `pg-${randomUUID()}`), persistent: false });
   await migrateDatabase(postgres.connectionString);
   const proxy = await startNeonProxy({ connectionString: postgres.connectionString });
+  // Unscripted calls (tests that did not put a token in their definitions) map nothing.
+  const llm = await startFakeLlm({
+    respond: () => ({ kind: "content", content: JSON.stringify({ mappings: [], extracted: [] }) }),
+  });
 
   project.provide("neonSqlEndpoint", proxy.sqlEndpoint);
   project.provide("proxyUrl", proxy.url);
   project.provide("databaseUrl", postgres.connectionString);
+  project.provide("llmBaseUrl", llm.baseURL);
+  project.provide("llmUrl", llm.url);
 
   return async () => {
+    await llm.stop();
     await proxy.stop();
     await postgres.stop();
   };

@@ -81,3 +81,46 @@ export const activityRows = (contactId: string) =>
     "SELECT api_key_id, request_id, kind, changes FROM contact_activities WHERE contact_id = $1 ORDER BY created_at, id",
     [contactId],
   );
+
+export type FakeLlmResponse =
+  | { kind: "content"; content: string }
+  | { kind: "status"; status: number; body?: string }
+  | { kind: "hang" }
+  | { kind: "garbage"; body: string };
+
+/** Queues the fake LLM's answers for calls whose request contains `token` (put it in a definition). */
+export async function scriptLlm(token: string, responses: FakeLlmResponse[]): Promise<void> {
+  const res = await fetch(`${inject("llmUrl")}/__control/script`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ token, responses }),
+  });
+  if (!res.ok) {
+    throw new Error(`scripting the fake LLM failed: ${res.status}`);
+  }
+}
+
+export interface LlmCall {
+  body: { model: string; messages: { role: string; content: string }[] };
+}
+
+export async function llmCalls(token: string): Promise<LlmCall[]> {
+  const res = await fetch(`${inject("llmUrl")}/__control/calls?token=${encodeURIComponent(token)}`);
+  return (await res.json<{ calls: LlmCall[] }>()).calls;
+}
+
+export const answer = (value: unknown): FakeLlmResponse => ({
+  kind: "content",
+  content: JSON.stringify(value),
+});
+
+export function putField(t: TenantFixture, key: string, body: unknown): Promise<Response> {
+  return call(`/api/public/custom-fields/${encodeURIComponent(key)}`, {
+    method: "PUT",
+    headers: { "x-api-key": t.apiKey, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+/** The same key with its last character changed: well-formed, right tenant, wrong secret. */
+export const tamperedKey = (key: string): string => `${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`;

@@ -7,5 +7,8 @@ declare module "vitest" {
     proxyUrl: string;
     /** Direct TCP URL of the throwaway Postgres (for Node-side tests). */
     databaseUrl: string;
+    /** The fake OpenAI-compatible server: `baseURL` for the SDK, `url` for its /__control API. */
+    llmBaseUrl: string;
+    llmUrl: string;
   }
 }

@@ -1,5 +1,5 @@
 import type { FieldDefinition } from "./fields/definition";
-import type { FieldWrite, MatchedBy } from "./metadata/plan-update";
+import type { FieldWrite, LearnedAlias, MatchedBy } from "./metadata/plan-update";
 
 /** Who is calling: the tenant the API key claims and the key's hash, verified by the store. */
 export interface Caller {
@@ -56,8 +56,14 @@ export interface ContactStore {
 
 export interface FieldDefinitionStore {
   list(tenantId: string): Promise<FieldDefinition[]>;
-  /** Adds definitions that are not there yet (by key); existing ones are left as they are. */
-  addMissing(tenantId: string, definitions: readonly FieldDefinition[]): Promise<void>;
+  /**
+   * Adds definitions that are not there yet (by key; existing ones are kept) and aliases learned
+   * from the LLM (skipped when the name is already taken by any definition).
+   */
+  record(
+    tenantId: string,
+    changes: { definitions: readonly FieldDefinition[]; aliases: readonly LearnedAlias[]; now: string },
+  ): Promise<void>;
   put(tenantId: string, definition: FieldDefinition): Promise<void>;
   remove(tenantId: string, key: string): Promise<boolean>;
 }

@@ -2,9 +2,26 @@ import type { MiddlewareHandler } from "hono";
 import { createDatabase } from "../adapters/db/client";
 import { createContactStore } from "../adapters/db/contact-store";
 import { createFieldDefinitionStore } from "../adapters/kv/field-definition-store";
+import { createOpenAiClient } from "../adapters/llm/openai-client";
+import { VerifiedCallers } from "../core/auth/verified-callers";
 import { definitionIdFor } from "../core/fields/definition-id";
-import { ConfigSchema, type HonoEnv } from "../env";
+import { formatValue } from "../core/format/format-value";
+import { type Config, ConfigSchema, type HonoEnv } from "../env";
 import { ApiError } from "../errors";
+
+// Module scope = per isolate: survives across requests, so a known key skips re-verification
+// before an LLM call (see VerifiedCallers for why that is safe).
+const verifiedCallers = new VerifiedCallers(60_000, () => Date.now());
+
+const llmFrom = (config: Config) =>
+  config.OPENAI_API_KEY
+    ? createOpenAiClient({
+        apiKey: config.OPENAI_API_KEY,
+        baseURL: config.OPENAI_BASE_URL,
+        model: config.OPENAI_MODEL,
+        timeoutMs: config.LLM_TIMEOUT_MS,
+      })
+    : undefined;
 
 /** Parses the environment once per request and builds the adapters; nothing after this reads `c.env`. */
 export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
@@ -14,11 +31,19 @@ export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
     throw new ApiError("INTERNAL_SERVER_ERROR", "service is not configured");
   }
   const config = parsed.data;
+  const requestId = c.get("requestId");
   c.set("services", {
     contacts: createContactStore(createDatabase(config.DATABASE_URL, config.LOCAL_NEON_SQL_ENDPOINT)),
     fieldDefinitions: createFieldDefinitionStore(c.env.FIELDS_KV),
     now: () => new Date(),
     definitionIdFor,
+    formatValue: (definition, value, hints) => formatValue(definition, value, hints),
+    llm: llmFrom(config),
+    verifiedCallers,
+    logError: (event, err) =>
+      console.error(
+        JSON.stringify({ request_id: requestId, event, error: err instanceof Error ? err.name : "unknown" }),
+      ),
   });
   await next();
 };

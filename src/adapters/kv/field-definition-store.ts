@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { FieldDefinitionSchema } from "../../core/fields/definition";
+import { indexDefinitions } from "../../core/fields/definition-index";
+import { toFieldKey } from "../../core/fields/field-key";
 import type { FieldDefinitionStore } from "../../core/ports";
 
 /**
@@ -31,12 +33,27 @@ export function createFieldDefinitionStore(kv: KVNamespace): FieldDefinitionStor
     async list(tenantId) {
       return (await read(tenantId, true)).definitions;
     },
-    async addMissing(tenantId, definitions) {
+    async record(tenantId, { definitions, aliases, now }) {
       const record = await read(tenantId, false);
       const known = new Set(record.definitions.map((d) => d.key));
       const missing = definitions.filter((d) => !known.has(d.key));
-      if (missing.length > 0) {
-        await write(tenantId, { definitions: [...record.definitions, ...missing] });
+      const taken = new Set(indexDefinitions(record.definitions).keys());
+      let changed = missing.length > 0;
+      const updated = record.definitions.map((definition) => {
+        const learned = aliases
+          .filter((a) => a.definitionKey === definition.key && !taken.has(toFieldKey(a.alias)))
+          .map((a) => toFieldKey(a.alias));
+        if (learned.length === 0) {
+          return definition;
+        }
+        changed = true;
+        for (const alias of learned) {
+          taken.add(alias);
+        }
+        return { ...definition, aliases: [...new Set([...definition.aliases, ...learned])], updated_at: now };
+      });
+      if (changed) {
+        await write(tenantId, { definitions: [...updated, ...missing] });
       }
     },
     async put(tenantId, definition) {

@@ -1,6 +1,9 @@
 import { fold } from "./format-result";
 
-export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
+export type Parsed<T> =
+  | { ok: true; value: T }
+  /** `unrecognised`: not written in any accepted form (as opposed to invalid or ambiguous). */
+  | { ok: false; reason: string; unrecognised?: boolean };
 
 export interface CalendarDate {
   year: number;
@@ -24,38 +27,12 @@ export interface DateTimeParts {
 }
 
 // Each list is in calendar order; English and Spanish share "mar", "may", "jun", "jul", "sep", "oct", "nov".
-const MONTH_NAMES: readonly (readonly string[])[] = [
-  [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-  ],
-  ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"],
-  [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-  ],
-  ["ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sep", "oct", "nov", "dic"],
-];
+const MONTH_NAMES = [
+  "january february march april may june july august september october november december",
+  "jan feb mar apr may jun jul aug sep oct nov dec",
+  "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+  "ene feb mar abr may jun jul ago sep oct nov dic",
+].map((names) => names.split(" "));
 const MONTHS = new Map<string, number>([
   ...MONTH_NAMES.flatMap((names) => names.map((name, i) => [name, i + 1] as const)),
   ["sept", 9],
@@ -65,16 +42,14 @@ const MONTHS = new Map<string, number>([
 
 // Sunday = 0, as Date#getUTCDay. Spanish abbreviations are left out because "mar" would also be March.
 const WEEKDAYS = new Map<string, number>([
-  ...["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"].map(
-    (d, i) => [d, i] as const,
-  ),
-  ...["sun", "mon", "tue", "wed", "thu", "fri", "sat"].map((d, i) => [d, i] as const),
+  ...[
+    "sunday monday tuesday wednesday thursday friday saturday",
+    "sun mon tue wed thu fri sat",
+    "domingo lunes martes miercoles jueves viernes sabado",
+  ].flatMap((names) => names.split(" ").map((name, i) => [name, i] as const)),
   ["tues", 2],
   ["thur", 4],
   ["thurs", 4],
-  ...["domingo", "lunes", "martes", "miercoles", "jueves", "viernes", "sabado"].map(
-    (d, i) => [d, i] as const,
-  ),
 ]);
 
 const YEAR_FIRST = /^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})$/;
@@ -157,8 +132,11 @@ function withMonthName(text: string): Parsed<CalendarDate> | null {
   if (monthAt === 2 || !dayMatch || !/^\d+$/.test(yearToken ?? "")) {
     return null;
   }
-  if (yearToken?.length !== 4) {
+  if ((yearToken?.length ?? 0) <= 2) {
     return { ok: false, reason: "Ambiguous date: the year has to be written with four digits." };
+  }
+  if (yearToken?.length !== 4) {
+    return null;
   }
   const parsed = checked({ year: Number(yearToken), month, day: Number(dayMatch[1]) });
   if (parsed.ok && weekday !== undefined) {
@@ -185,7 +163,9 @@ export function parseDate(input: string): Parsed<CalendarDate> {
   if (TWO_DIGIT_YEAR.test(text)) {
     return { ok: false, reason: "Ambiguous date: the year has to be written with four digits." };
   }
-  return withMonthName(text) ?? { ok: false, reason: `Not a recognised date: ${NOT_A_DATE}` };
+  return (
+    withMonthName(text) ?? { ok: false, reason: `Not a recognised date: ${NOT_A_DATE}`, unrecognised: true }
+  );
 }
 
 function parseTime(match: RegExpExecArray): Parsed<TimeOfDay> {

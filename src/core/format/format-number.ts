@@ -8,13 +8,13 @@ export interface NumberFormatOptions {
 // One separator between 1–3 digits and exactly 3 more: "1,234" is 1234 in en-US but 1.234 in es-ES.
 const AMBIGUOUS = /^[1-9]\d{0,2}[.,]\d{3}$/;
 const PLAIN = /^(\d*)(?:\.(\d*))?(?:e([+-]?\d+))?$/i;
-// Each capture: [1] integer digits with group separators, [2] fraction digits.
+// Each capture: [1] integer digits with group separators (no leading 0 group), [2] fraction digits.
 const GROUPED: readonly RegExp[] = [
-  /^(\d{1,3}(?:,\d{3})+)(?:\.(\d+))?$/,
-  /^(\d{1,3}(?:\.\d{3})+)(?:,(\d+))?$/,
+  /^([1-9]\d{0,2}(?:,\d{3})+)(?:\.(\d+))?$/,
+  /^([1-9]\d{0,2}(?:\.\d{3})+)(?:,(\d+))?$/,
   // A space (any kind used by locales) is never a decimal mark, so either mark may follow it.
-  /^(\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+)(?:[.,](\d+))?$/,
-  /^(\d{1,3}(?:['’]\d{3})+)(?:\.(\d+))?$/,
+  /^([1-9]\d{0,2}(?:[ \u00a0\u2009\u202f]\d{3})+)(?:[.,](\d+))?$/,
+  /^([1-9]\d{0,2}(?:['’]\d{3})+)(?:\.(\d+))?$/,
   // A lone comma that AMBIGUOUS let through cannot be a thousands separator.
   /^(\d+),(\d+)$/,
 ];

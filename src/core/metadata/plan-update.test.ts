@@ -76,7 +76,13 @@ describe("planMetadataUpdate", () => {
         ...deps,
         resolveUnmatched: async (fields) => {
           asked.push(fields.map((f) => f.key));
-          return new Map([["razon_social", definitions[0] as FieldDefinition]]);
+          return {
+            mapped: new Map([
+              ["razon_social", { definition: definitions[0] as FieldDefinition, value: null }],
+            ]),
+            extracted: [],
+            learnedAliases: [{ definitionKey: "company_name", alias: "razon_social" }],
+          };
         },
       },
     );
@@ -84,6 +90,46 @@ describe("planMetadataUpdate", () => {
     expect(plan.writes.map((w) => [w.key, w.matchedBy, w.value])).toEqual([
       ["company_name", "llm", "B"],
       ["zzz", "new", "C"],
+    ]);
+    expect(plan.learnedAliases).toEqual([{ definitionKey: "company_name", alias: "razon_social" }]);
+  });
+
+  it("adds facts extracted from free text only to fields the request did not set", async () => {
+    const [company, phone] = definitions as [FieldDefinition, FieldDefinition];
+    const plan = await planMetadataUpdate(
+      entries({ notes: "Acme, call +34600000000", phone: "1" }),
+      definitions,
+      {
+        ...deps,
+        resolveUnmatched: async () => ({
+          mapped: new Map(),
+          extracted: [
+            { definition: company, value: "Acme", sourceKey: "notes" },
+            { definition: phone, value: "+34600000000", sourceKey: "notes" },
+          ],
+          learnedAliases: [],
+        }),
+      },
+    );
+    expect(plan.writes.map((w) => [w.key, w.value, w.matchedBy, w.sourceKey])).toEqual([
+      ["notes", "Acme, call +34600000000", "new", "notes"],
+      ["phone", "1", "exact", "phone"],
+      ["company_name", "Acme", "llm", "notes"],
+    ]);
+    expect(plan.learnedAliases).toEqual([]);
+  });
+
+  it("formats values by the definition's type and keeps the formatter's warning", async () => {
+    const plan = await planMetadataUpdate(entries({ phone: "600 000 000", other: "x" }), definitions, {
+      ...deps,
+      formatValue: (definition, value) =>
+        definition.key === "phone"
+          ? { value, warning: "phone: country unknown" }
+          : { value: value.toUpperCase() },
+    });
+    expect(plan.writes.map((w) => [w.key, w.value, w.warning])).toEqual([
+      ["phone", "600 000 000", "phone: country unknown"],
+      ["other", "X", undefined],
     ]);
   });
 
@@ -93,7 +139,7 @@ describe("planMetadataUpdate", () => {
       ...deps,
       resolveUnmatched: async () => {
         calls++;
-        return new Map();
+        return { mapped: new Map(), extracted: [], learnedAliases: [] };
       },
     });
     expect(calls).toBe(0);

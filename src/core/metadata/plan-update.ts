@@ -1,6 +1,7 @@
 import type { FieldDefinition } from "../fields/definition";
 import { indexDefinitions } from "../fields/definition-index";
-import type { MetadataEntry } from "./metadata-value";
+import type { FormatResult } from "../format/format-result";
+import { JsonNumber, type MetadataEntry } from "./metadata-value";
 import { type NormalizedField, normalizeEntries } from "./normalize-entries";
 
 export type MatchedBy = "exact" | "alias" | "llm" | "new";
@@ -15,31 +16,61 @@ export interface FieldWrite {
   warning?: string;
 }
 
+export interface LearnedAlias {
+  definitionKey: string;
+  alias: string;
+}
+
 export interface MetadataPlan {
   writes: FieldWrite[];
   /** Definitions to add to the tenant's KV record once the write has been authorised and committed. */
   newDefinitions: FieldDefinition[];
+  /** Mappings the LLM made, to remember as aliases after the commit. */
+  learnedAliases: LearnedAlias[];
 }
 
-/**
- * Stage 2 of matching (SPEC): gets the fields no definition matched exactly and returns the
- * definition each one belongs to. Fields it leaves out become new definitions (stage 3).
- */
+/** What stage 2 (the LLM) decided about the fields that matched nothing exactly. */
+export interface Resolution {
+  /** Field key -> its definition, with the value rewritten for the type (null: keep the value as sent). */
+  mapped: ReadonlyMap<string, { definition: FieldDefinition; value: string | null }>;
+  /** Values for other definitions found in free text. */
+  extracted: readonly { definition: FieldDefinition; value: string; sourceKey: string }[];
+  learnedAliases: readonly LearnedAlias[];
+}
+
 export type UnmatchedResolver = (
   fields: readonly NormalizedField[],
   definitions: readonly FieldDefinition[],
-) => Promise<ReadonlyMap<string, FieldDefinition>>;
+) => Promise<Resolution>;
+
+export type ValueFormatter = (
+  definition: FieldDefinition,
+  value: string,
+  hints?: { fromJsonNumber?: boolean },
+) => FormatResult;
 
 export interface PlanDeps {
   definitionIdFor: (key: string) => Promise<string>;
   /** ISO timestamp used for definitions created by this request. */
   now: string;
   resolveUnmatched?: UnmatchedResolver;
+  formatValue?: ValueFormatter;
 }
 
-const noResolution: UnmatchedResolver = async () => new Map();
+interface Target {
+  definition: FieldDefinition;
+  matchedBy: MatchedBy;
+  /** A value the LLM already fitted to the type; otherwise the field's own value is formatted. */
+  value?: string;
+}
 
-/** Turns a request's entries and the tenant's definitions into the writes to make. Pure but for `deps`. */
+const emptyResolution: Resolution = { mapped: new Map(), extracted: [], learnedAliases: [] };
+const asText: ValueFormatter = (_, value) => ({ value });
+
+/**
+ * Turns a request's entries and the tenant's definitions into the writes to make: exact matches
+ * first, then one resolver call for everything left, then new text fields. Pure but for `deps`.
+ */
 export async function planMetadataUpdate(
   entries: readonly MetadataEntry[],
   definitions: readonly FieldDefinition[],
@@ -48,7 +79,7 @@ export async function planMetadataUpdate(
   const fields = normalizeEntries(entries);
   const index = indexDefinitions(definitions);
 
-  const targets = new Map<NormalizedField, { definition: FieldDefinition; matchedBy: MatchedBy }>();
+  const targets = new Map<NormalizedField, Target>();
   const unmatched: NormalizedField[] = [];
   for (const field of fields) {
     const match = index.get(field.key);
@@ -59,13 +90,18 @@ export async function planMetadataUpdate(
     }
   }
 
-  if (unmatched.length > 0) {
-    const resolved = await (deps.resolveUnmatched ?? noResolution)(unmatched, definitions);
-    for (const field of unmatched) {
-      const definition = resolved.get(field.key);
-      if (definition) {
-        targets.set(field, { definition, matchedBy: "llm" });
-      }
+  const resolution =
+    unmatched.length > 0 && deps.resolveUnmatched
+      ? await deps.resolveUnmatched(unmatched, definitions)
+      : emptyResolution;
+  for (const field of unmatched) {
+    const mapped = resolution.mapped.get(field.key);
+    if (mapped) {
+      targets.set(field, {
+        definition: mapped.definition,
+        matchedBy: "llm",
+        ...(mapped.value === null ? {} : { value: mapped.value }),
+      });
     }
   }
 
@@ -90,38 +126,69 @@ export async function planMetadataUpdate(
     targets.set(field, { definition, matchedBy: "new" });
   }
 
-  return { writes: foldByDefinition(fields, targets), newDefinitions };
+  const writes = foldByDefinition(fields, targets, deps.formatValue ?? asText);
+  return {
+    writes: [...writes, ...extractedWrites(resolution, writes)],
+    newDefinitions,
+    learnedAliases: [...resolution.learnedAliases],
+  };
 }
 
 /** Two fields that land in one definition behave like two keys that convert to one: the later wins. */
 function foldByDefinition(
   fields: readonly NormalizedField[],
-  targets: ReadonlyMap<NormalizedField, { definition: FieldDefinition; matchedBy: MatchedBy }>,
+  targets: ReadonlyMap<NormalizedField, Target>,
+  formatValue: ValueFormatter,
 ): FieldWrite[] {
-  const writes = new Map<string, FieldWrite & { beaten: string[] }>();
+  const folded = new Map<string, { field: NormalizedField; target: Target; beaten: string[] }>();
   for (const field of fields) {
     const target = targets.get(field);
     if (!target) {
       continue;
     }
     const key = target.definition.key;
-    const earlier = writes.get(key);
-    writes.delete(key);
-    writes.set(key, {
-      key,
+    const earlier = folded.get(key);
+    folded.delete(key);
+    const beaten = earlier ? [...earlier.beaten, earlier.field.sourceKey] : [];
+    folded.set(key, { field, target, beaten: [...beaten, ...field.overrides] });
+  }
+  return [...folded.values()].map(({ field, target, beaten }) => {
+    const warnings: string[] = [];
+    if (beaten.length > 0) {
+      const names = [...beaten, field.sourceKey].map((k) => JSON.stringify(k)).join(", ");
+      warnings.push(`keys ${names} all map to "${target.definition.key}"; the last one in the body was used`);
+    }
+    let value = target.value ?? field.value;
+    if (value !== null) {
+      // A JSON number's "1.234" is a decimal, where the string "1.234" could be a thousand.
+      const fromJsonNumber = target.value === undefined && field.raw instanceof JsonNumber;
+      const formatted = formatValue(target.definition, value, { fromJsonNumber });
+      value = formatted.value;
+      if (formatted.warning) {
+        warnings.push(formatted.warning);
+      }
+    }
+    return {
+      key: target.definition.key,
       definitionId: target.definition.id,
-      value: field.value,
+      value,
       sourceKey: field.sourceKey,
       matchedBy: target.matchedBy,
-      beaten: [...(earlier?.beaten ?? []), ...(earlier ? [earlier.sourceKey] : []), ...field.overrides],
-    });
+      ...(warnings.length > 0 ? { warning: warnings.join("; ") } : {}),
+    };
+  });
+}
+
+/** Facts found in free text fill only fields the request did not set itself; the first one wins. */
+function extractedWrites(resolution: Resolution, writes: readonly FieldWrite[]): FieldWrite[] {
+  const taken = new Set(writes.map((w) => w.key));
+  const extra: FieldWrite[] = [];
+  for (const { definition, value, sourceKey } of resolution.extracted) {
+    if (taken.has(definition.key)) {
+      continue;
+    }
+    taken.add(definition.key);
+    extra.push({ key: definition.key, definitionId: definition.id, value, sourceKey, matchedBy: "llm" });
   }
-  return [...writes.values()].map(({ beaten, ...write }) =>
-    beaten.length === 0
-      ? write
-      : {
-          ...write,
-          warning: `keys ${[...beaten, write.sourceKey].map((k) => JSON.stringify(k)).join(", ")} all map to "${write.key}"; the last one in the body was used`,
-        },
-  );
+  return extra;
 }

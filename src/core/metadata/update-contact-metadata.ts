@@ -1,21 +1,30 @@
 import { ApiError } from "../../errors";
+import type { VerifiedCallers } from "../auth/verified-callers";
+import type { LlmCallReport, LlmClient } from "../matching/llm-port";
+import { resolveWithLlm } from "../matching/resolve-with-llm";
 import type { Caller, ContactStore, FieldDefinitionStore, StoredField } from "../ports";
 import type { MetadataEntry } from "./metadata-value";
-import { planMetadataUpdate, type UnmatchedResolver } from "./plan-update";
+import { planMetadataUpdate, type ValueFormatter } from "./plan-update";
 
 export interface UpdateMetadataDeps {
   contacts: ContactStore;
   fieldDefinitions: FieldDefinitionStore;
   definitionIdFor: (tenantId: string, key: string) => Promise<string>;
   now: () => Date;
-  resolveUnmatched?: UnmatchedResolver;
+  formatValue: ValueFormatter;
+  llm?: LlmClient | undefined;
+  verifiedCallers: VerifiedCallers;
+  onLlmCall?: (report: LlmCallReport) => void;
+  /** Failures that must not fail a request whose values are already committed. */
+  logError: (event: string, err: unknown) => void;
 }
 
 export type UpdatedField = StoredField & { warning?: string };
 
 /**
- * The whole update: one KV read for the definitions, the plan, then one database statement that
- * authenticates, checks the contact and writes. New definitions go to KV only after that commit.
+ * The whole update: one KV read for the definitions, the plan (at most one LLM call), then one
+ * database statement that authenticates, checks the contact and writes. New definitions and
+ * learned aliases go to KV only after that commit.
  */
 export async function updateContactMetadata(
   deps: UpdateMetadataDeps,
@@ -26,7 +35,15 @@ export async function updateContactMetadata(
   const plan = await planMetadataUpdate(input.entries, definitions, {
     definitionIdFor: (key) => deps.definitionIdFor(caller.tenantId, key),
     now: deps.now().toISOString(),
-    ...(deps.resolveUnmatched ? { resolveUnmatched: deps.resolveUnmatched } : {}),
+    formatValue: deps.formatValue,
+    resolveUnmatched: (fields, defs) =>
+      resolveWithLlm(fields, defs, {
+        llm: deps.llm,
+        formatValue: deps.formatValue,
+        clock: () => Date.now(),
+        report: (report) => deps.onLlmCall?.(report),
+        authorize: () => ensureVerified(deps, caller),
+      }),
   });
 
   const result = await deps.contacts.applyMetadata({
@@ -38,12 +55,23 @@ export async function updateContactMetadata(
   if (result.status === "unauthorized") {
     throw new ApiError("UNAUTHORIZED", "invalid or revoked API key");
   }
+  deps.verifiedCallers.remember(caller.keyHash);
   if (result.status === "contact_not_found") {
     throw new ApiError("NOT_FOUND", `contact ${input.contactId} not found`);
   }
-  // Only a verified caller reaches this line, so a forged key never writes to KV.
-  if (plan.newDefinitions.length > 0) {
-    await deps.fieldDefinitions.addMissing(caller.tenantId, plan.newDefinitions);
+
+  if (plan.newDefinitions.length > 0 || plan.learnedAliases.length > 0) {
+    try {
+      await deps.fieldDefinitions.record(caller.tenantId, {
+        definitions: plan.newDefinitions,
+        aliases: plan.learnedAliases,
+        now: deps.now().toISOString(),
+      });
+    } catch (err) {
+      // The values are committed; a lost definition is recreated (same id) and a lost alias
+      // re-learned by the next request that uses the key.
+      deps.logError("kv_record_failed", err);
+    }
   }
 
   const warnings = new Map(plan.writes.flatMap((w) => (w.warning ? [[w.key, w.warning] as const] : [])));
@@ -51,4 +79,15 @@ export async function updateContactMetadata(
     const warning = warnings.get(field.key);
     return warning ? { ...field, warning } : field;
   });
+}
+
+/** A forged key must never cost the tenant an LLM call: verify before the first one. */
+async function ensureVerified(deps: UpdateMetadataDeps, caller: Caller): Promise<void> {
+  if (deps.verifiedCallers.has(caller.keyHash)) {
+    return;
+  }
+  if (!(await deps.contacts.verifyCaller(caller))) {
+    throw new ApiError("UNAUTHORIZED", "invalid or revoked API key");
+  }
+  deps.verifiedCallers.remember(caller.keyHash);
 }

@@ -8,6 +8,7 @@ import { ApiError } from "../../errors";
 import { apiKeyAuth } from "../../middleware/api-key-auth";
 import { limitBody } from "../../middleware/limit-body";
 import { apiKeySecurity, errorResponses } from "../openapi-errors";
+import { withLlmTiming } from "./llm-timing";
 import { ContactSchema, FieldValueSchema } from "./schema";
 
 const CreateContactBodySchema = z
@@ -77,9 +78,8 @@ export function registerCreateContact(app: OpenAPIHono<HonoEnv>): void {
       : [];
     // Reject bad keys before the contact exists, so a 400 leaves nothing behind.
     normalizeEntries(entries);
-    const services = c.get("services");
     const caller = c.get("caller");
-    const created = await services.contacts.createContact({
+    const created = await c.get("services").contacts.createContact({
       caller,
       contact: {
         name: asText(body.name, "name"),
@@ -93,12 +93,14 @@ export function registerCreateContact(app: OpenAPIHono<HonoEnv>): void {
     const fields =
       entries.length === 0
         ? []
-        : await updateContactMetadata(services, {
-            caller,
-            contactId: created.contact.id,
-            requestId: c.get("requestId"),
-            entries,
-          });
+        : await withLlmTiming(c, (deps) =>
+            updateContactMetadata(deps, {
+              caller,
+              contactId: created.contact.id,
+              requestId: c.get("requestId"),
+              entries,
+            }),
+          );
     return c.json({ ...created.contact, fields }, 201);
   });
 }

@@ -4,6 +4,7 @@ import type { HonoEnv } from "../../env";
 import { apiKeyAuth } from "../../middleware/api-key-auth";
 import { limitBody } from "../../middleware/limit-body";
 import { apiKeySecurity, errorResponses } from "../openapi-errors";
+import { withLlmTiming } from "./llm-timing";
 import { readMetadataBody } from "./read-metadata-body";
 import { ContactIdParamSchema, type FieldValue, FieldValueSchema } from "./schema";
 
@@ -47,13 +48,15 @@ export function registerUpdateContactMetadata(app: OpenAPIHono<HonoEnv>): void {
   // with JSON.parse and round big numbers before we could keep their digits.
   app.openAPIRegistry.registerPath(updateMetadataRoute);
   app.post("/api/public/contact/:aiContactId/update-metadata", limitBody(), apiKeyAuth(), async (c) => {
-    const services = c.get("services");
-    const fields = await updateContactMetadata(services, {
-      caller: c.get("caller"),
-      contactId: c.req.param("aiContactId"),
-      requestId: c.get("requestId"),
-      entries: await readMetadataBody(c),
-    });
+    const entries = await readMetadataBody(c);
+    const fields = await withLlmTiming(c, (deps) =>
+      updateContactMetadata(deps, {
+        caller: c.get("caller"),
+        contactId: c.req.param("aiContactId"),
+        requestId: c.get("requestId"),
+        entries,
+      }),
+    );
     return c.json(fields satisfies FieldValue[], 200);
   });
 }

@@ -1,0 +1,26 @@
+import { z } from "@hono/zod-openapi";
+
+/**
+ * The answer the LLM must give, built per request: `field` can only be one of the tenant's
+ * definition keys and `key` only one of the keys we asked about, so a hallucinated name fails
+ * validation as a whole instead of landing anywhere.
+ */
+export function llmAnswerSchema(askedKeys: readonly string[], definitionKeys: readonly string[]) {
+  const asked = z.enum(askedKeys as [string, ...string[]]);
+  const field = z.enum(definitionKeys as [string, ...string[]]);
+  return z
+    .object({
+      mappings: z.array(
+        z
+          .object({
+            key: asked,
+            field: field.nullable(),
+            value: z.string().nullable(),
+          })
+          .strict(),
+      ),
+      extracted: z.array(z.object({ from_key: asked, field, value: z.string() }).strict()),
+    })
+    .strict();
+}
+export type LlmAnswer = z.infer<ReturnType<typeof llmAnswerSchema>>;
