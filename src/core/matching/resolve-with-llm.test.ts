@@ -21,6 +21,17 @@ const field = (key: string, value: string | null): NormalizedField => ({
   overrides: [],
 });
 
+function countingLlm(): LlmClient & { calls: number } {
+  const llm = {
+    calls: 0,
+    async complete() {
+      llm.calls++;
+      return "{}";
+    },
+  };
+  return llm;
+}
+
 function stage(llm: LlmClient | undefined, authorize = async () => {}) {
   const reports: LlmCallReport[] = [];
   const deps: LlmStageDeps = {
@@ -39,20 +50,20 @@ describe("resolveWithLlm", () => {
     const { deps, reports } = stage(undefined);
     const none = await resolveWithLlm([field("a", "1")], [def("b")], deps);
     expect(none.mapped.size).toBe(0);
-    let called = false;
-    const withLlm = stage({ complete: async () => ((called = true), "{}") });
+    const llm = countingLlm();
+    const withLlm = stage(llm);
     await resolveWithLlm([field("a", "1")], [], withLlm.deps);
-    expect(called).toBe(false);
+    expect(llm.calls).toBe(0);
     expect([...reports, ...withLlm.reports].map((r) => r.calls)).toEqual([0, 0]);
   });
 
   it("does not call when authorisation fails", async () => {
-    let called = false;
-    const { deps } = stage({ complete: async () => ((called = true), "{}") }, async () => {
+    const llm = countingLlm();
+    const { deps } = stage(llm, async () => {
       throw new Error("401");
     });
     await expect(resolveWithLlm([field("a", "1")], [def("b")], deps)).rejects.toThrow("401");
-    expect(called).toBe(false);
+    expect(llm.calls).toBe(0);
   });
 
   it("uses a grounded rewrite only when the value as sent does not format", async () => {
