@@ -1,7 +1,8 @@
 import type { MiddlewareHandler } from "hono";
+import { setMetric } from "hono/timing";
 import { createDatabase } from "../adapters/db/client";
 import { createContactStore } from "../adapters/db/contact-store";
-import { createFieldDefinitionStore } from "../adapters/kv/field-definition-store";
+import { createFieldDefinitionStore, type KvUsage } from "../adapters/kv/field-definition-store";
 import { createOpenAiClient } from "../adapters/llm/openai-client";
 import { VerifiedCallers } from "../core/auth/verified-callers";
 import { definitionIdFor } from "../core/fields/definition-id";
@@ -32,9 +33,10 @@ export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
   }
   const config = parsed.data;
   const requestId = c.get("requestId");
+  const kvUsage: KvUsage = { reads: 0, writes: 0 };
   c.set("services", {
     contacts: createContactStore(createDatabase(config.DATABASE_URL, config.LOCAL_NEON_SQL_ENDPOINT)),
-    fieldDefinitions: createFieldDefinitionStore(c.env.FIELDS_KV),
+    fieldDefinitions: createFieldDefinitionStore(c.env.FIELDS_KV, kvUsage),
     now: () => new Date(),
     definitionIdFor,
     formatValue: (definition, value, hints) => formatValue(definition, value, hints),
@@ -45,5 +47,9 @@ export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
         JSON.stringify({ request_id: requestId, event, error: err instanceof Error ? err.name : "unknown" }),
       ),
   });
-  await next();
+  try {
+    await next();
+  } finally {
+    setMetric(c, "kv", `reads=${kvUsage.reads} writes=${kvUsage.writes}`);
+  }
 };

@@ -16,8 +16,18 @@ const recordKey = (tenantId: string): string => `fields:v1:${tenantId}`;
 /** KV's floor for cacheTtl; matches its own propagation delay, so caching adds no new staleness class. */
 const READ_CACHE_TTL_SECONDS = 60;
 
-export function createFieldDefinitionStore(kv: KVNamespace): FieldDefinitionStore {
+/** KV operations of one request, reported in Server-Timing so cost is visible (and benchmarked). */
+export interface KvUsage {
+  reads: number;
+  writes: number;
+}
+
+export function createFieldDefinitionStore(
+  kv: KVNamespace,
+  usage: KvUsage = { reads: 0, writes: 0 },
+): FieldDefinitionStore {
   const read = async (tenantId: string, cached: boolean): Promise<TenantRecord> => {
+    usage.reads++;
     const raw = cached
       ? await kv.get(recordKey(tenantId), { type: "json", cacheTtl: READ_CACHE_TTL_SECONDS })
       : await kv.get(recordKey(tenantId), "json");
@@ -26,8 +36,10 @@ export function createFieldDefinitionStore(kv: KVNamespace): FieldDefinitionStor
     }
     return RecordSchema.parse(raw);
   };
-  const write = (tenantId: string, record: TenantRecord) =>
-    kv.put(recordKey(tenantId), JSON.stringify(record));
+  const write = (tenantId: string, record: TenantRecord) => {
+    usage.writes++;
+    return kv.put(recordKey(tenantId), JSON.stringify(record));
+  };
 
   return {
     async list(tenantId) {
