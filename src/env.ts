@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod/mini";
 import type { UpdateMetadataDeps } from "./core/metadata/update-contact-metadata";
 import type { Caller } from "./core/ports";
 
@@ -16,14 +16,16 @@ export interface Bindings extends CloudflareBindings {
   LLM_TIMEOUT_MS?: string;
 }
 
+const nonEmpty = z.string().check(z.minLength(1));
+
 export const ConfigSchema = z.object({
-  DATABASE_URL: z.string().url(),
-  LOCAL_NEON_SQL_ENDPOINT: z.string().url().optional(),
+  DATABASE_URL: z.url(),
+  LOCAL_NEON_SQL_ENDPOINT: z.optional(z.url()),
   /** No key, no LLM: unmatched keys then become new fields. */
-  OPENAI_API_KEY: z.string().min(1).optional(),
-  OPENAI_BASE_URL: z.string().url().optional(),
-  OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
-  LLM_TIMEOUT_MS: z.coerce.number().int().positive().max(30_000).default(3000),
+  OPENAI_API_KEY: z.optional(nonEmpty),
+  OPENAI_BASE_URL: z.optional(z.url()),
+  OPENAI_MODEL: z._default(nonEmpty, "gpt-4o-mini"),
+  LLM_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(30_000)), 3000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

@@ -1,6 +1,7 @@
-import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import * as z from "zod/mini";
+import { documented } from "./openapi/documented";
 
 /** The closed list of error codes a client can see; each maps to exactly one HTTP status. */
 export const ErrorCodeSchema = z.enum([
@@ -26,21 +27,22 @@ const statusOf = {
   SERVICE_UNAVAILABLE: 503,
 } as const satisfies Record<ErrorCode, number>;
 
-export const ErrorBodySchema = z
-  .object({
+export const ErrorBodySchema = documented(
+  z.object({
     error: z.object({
-      code: ErrorCodeSchema.openapi({ example: "NOT_FOUND" }),
-      message: z.string().openapi({ example: "contact 6f1c… not found" }),
-      details: z
-        .unknown()
-        .optional()
-        .openapi({ description: "Machine-readable context, e.g. the offending keys." }),
+      code: ErrorCodeSchema,
+      message: documented(z.string(), { example: "contact 6f1c… not found" }),
+      details: z.optional(
+        documented(z.unknown(), { description: "Machine-readable context, e.g. the offending keys." }),
+      ),
     }),
-    request_id: z
-      .string()
-      .openapi({ example: "5b0e2c1a-…", description: "Also sent as the x-request-id header." }),
-  })
-  .openapi("Error");
+    request_id: documented(z.string(), {
+      example: "5b0e2c1a-…",
+      description: "Also sent as the x-request-id header.",
+    }),
+  }),
+  { id: "Error" },
+);
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 /**
@@ -109,13 +111,18 @@ export function handleError(err: Error, c: Context): Response {
   return c.json(errorBody(c, "INTERNAL_SERVER_ERROR", "internal server error"), 500);
 }
 
-/** zod-openapi's defaultHook: validation failures use the same body as every other error. */
-export function handleValidationError(result: { success: boolean; error?: z.ZodError }): void {
-  if (!result.success && result.error) {
-    throw new ApiError(
-      "BAD_REQUEST",
-      result.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
-      { issues: result.error.issues.map((i) => ({ path: i.path, message: i.message })) },
-    );
+/** Validates input with a route's schema; failures use the same body as every other error. */
+export function validate<T extends z.ZodMiniType>(schema: T, value: unknown): z.infer<T> {
+  const result = z.safeParse(schema, value);
+  if (result.success) {
+    return result.data;
   }
+  const issues = result.error.issues.map((i) => ({ path: i.path.map(String), message: i.message }));
+  throw new ApiError(
+    "BAD_REQUEST",
+    issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
+    {
+      issues,
+    },
+  );
 }

@@ -1,9 +1,6 @@
 import { ErrorBodySchema } from "../errors";
 
-const described = (description: string) => ({
-  description,
-  content: { "application/json": { schema: ErrorBodySchema } },
-});
+const described = (description: string) => ({ description, schema: ErrorBodySchema });
 
 /** Spread into every route's `responses` so the document shows the one error body. */
 export const errorResponses = {
@@ -13,6 +10,4 @@ export const errorResponses = {
   413: described("Body over 1 MiB."),
   415: described("Unsupported content type."),
   500: described("Unexpected error; nothing was written."),
-} as const;
-
-export const apiKeySecurity: Record<string, string[]>[] = [{ ApiKey: [] }, { Bearer: [] }];
+};

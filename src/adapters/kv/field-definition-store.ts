@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod/mini";
 import { FieldDefinitionSchema } from "../../core/fields/definition";
 import { indexDefinitions } from "../../core/fields/definition-index";
 import { toFieldKey } from "../../core/fields/field-key";
@@ -34,7 +34,7 @@ export function createFieldDefinitionStore(
     if (raw === null) {
       return { definitions: [] };
     }
-    return RecordSchema.parse(raw);
+    return z.parse(RecordSchema, raw);
   };
   const write = (tenantId: string, record: TenantRecord) => {
     usage.writes++;

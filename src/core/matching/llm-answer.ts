@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod/mini";
 
 /**
  * The answer the LLM must give, built per request: `field` can only be one of the tenant's
@@ -8,19 +8,11 @@ import { z } from "@hono/zod-openapi";
 export function llmAnswerSchema(askedKeys: readonly string[], definitionKeys: readonly string[]) {
   const asked = z.enum(askedKeys as [string, ...string[]]);
   const field = z.enum(definitionKeys as [string, ...string[]]);
-  return z
-    .object({
-      mappings: z.array(
-        z
-          .object({
-            key: asked,
-            field: field.nullable(),
-            value: z.string().nullable(),
-          })
-          .strict(),
-      ),
-      extracted: z.array(z.object({ from_key: asked, field, value: z.string() }).strict()),
-    })
-    .strict();
+  return z.strictObject({
+    mappings: z.array(
+      z.strictObject({ key: asked, field: z.nullable(field), value: z.nullable(z.string()) }),
+    ),
+    extracted: z.array(z.strictObject({ from_key: asked, field, value: z.string() })),
+  });
 }
 export type LlmAnswer = z.infer<ReturnType<typeof llmAnswerSchema>>;

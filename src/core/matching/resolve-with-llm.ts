@@ -1,4 +1,4 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod/mini";
 import type { FieldDefinition } from "../fields/definition";
 import type { NormalizedField } from "../metadata/normalize-entries";
 import type { Resolution, ValueFormatter } from "../metadata/plan-update";
@@ -56,7 +56,7 @@ export async function resolveWithLlm(
   }
   const durationMs = deps.clock() - started;
 
-  const parsed = schema.safeParse(parseJson(content));
+  const parsed = z.safeParse(schema, parseJson(content));
   if (!parsed.success) {
     deps.report({ calls: 1, durationMs, outcome: "invalid_answer" });
     return nothing;

@@ -1,63 +1,59 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
-import { isMetadataObject, type MetadataValue } from "../../core/metadata/metadata-value";
+import type { Hono } from "hono";
+import * as z from "zod/mini";
+import { isMetadataObject } from "../../core/metadata/metadata-value";
 import { normalizeEntries } from "../../core/metadata/normalize-entries";
 import { parseJsonValue } from "../../core/metadata/parse-json-body";
 import { updateContactMetadata } from "../../core/metadata/update-contact-metadata";
 import type { HonoEnv } from "../../env";
-import { ApiError } from "../../errors";
+import { ApiError, validate } from "../../errors";
 import { apiKeyAuth } from "../../middleware/api-key-auth";
 import { limitBody } from "../../middleware/limit-body";
-import { apiKeySecurity, errorResponses } from "../openapi-errors";
+import { documented } from "../../openapi/documented";
+import { defineRoute } from "../../openapi/route-spec";
+import { errorResponses } from "../openapi-errors";
 import { withLlmTiming } from "./llm-timing";
-import { ContactSchema, FieldValueSchema } from "./schema";
+import { ContactSchema, FieldValueSchema, metadataObjectSchema } from "./schema";
 
-const CreateContactBodySchema = z
-  .object({
-    name: z.string().max(1000).optional().openapi({ example: "Ada Lovelace" }),
-    email: z.string().max(1000).optional().openapi({ example: "ada@example.com" }),
-    phone: z.string().max(100).optional().openapi({ example: "+34 600 000 000" }),
-    metadata: z
-      .record(z.string(), z.unknown())
-      .optional()
-      .openapi({ description: "Stored exactly as by update-metadata.", example: { companyName: "Acme" } }),
-  })
-  .openapi("CreateContactBody");
+const optionalText = (max: number, example: string) =>
+  z.optional(z.nullable(documented(z.string().check(z.maxLength(max)), { example })));
 
-const CreatedContactSchema = ContactSchema.extend({ fields: z.array(FieldValueSchema) }).openapi(
-  "CreatedContact",
+const CreateContactBodySchema = documented(
+  z.object({
+    name: optionalText(1000, "Ada Lovelace"),
+    email: optionalText(1000, "ada@example.com"),
+    phone: optionalText(100, "+34 600 000 000"),
+    metadata: z.optional(
+      documented(metadataObjectSchema(), {
+        description: "Stored exactly as by update-metadata.",
+        example: { companyName: "Acme" },
+      }),
+    ),
+  }),
+  { id: "CreateContactBody" },
 );
 
-const route = createRoute({
+const CreatedContactSchema = documented(z.extend(ContactSchema, { fields: z.array(FieldValueSchema) }), {
+  id: "CreatedContact",
+});
+
+export const createContactRoute = defineRoute({
   method: "post",
   path: "/api/public/contact",
   operationId: "createContact",
   tags: ["Contacts"],
   summary: "Create a contact",
-  security: apiKeySecurity,
-  request: { body: { required: true, content: { "application/json": { schema: CreateContactBodySchema } } } },
+  description: "Metadata keys are validated before the contact is created, so a 400 leaves nothing behind.",
+  secured: true,
+  body: { content: { "application/json": CreateContactBodySchema } },
   responses: {
-    201: {
-      description: "The new contact, with the metadata fields written.",
-      content: { "application/json": { schema: CreatedContactSchema } },
-    },
+    201: { description: "The new contact, with the metadata fields written.", schema: CreatedContactSchema },
     ...errorResponses,
   },
 });
 
-const asText = (v: MetadataValue | undefined, name: string): string | undefined => {
-  if (v === undefined || v === null) {
-    return undefined;
-  }
-  if (typeof v !== "string") {
-    throw new ApiError("BAD_REQUEST", `${name} must be a string`);
-  }
-  return v;
-};
-
-export function registerCreateContact(app: OpenAPIHono<HonoEnv>): void {
+export function registerCreateContact(app: Hono<HonoEnv>): void {
   // Parsed by hand for the same reason as update-metadata: metadata numbers keep their digits.
-  app.openAPIRegistry.registerPath(route);
-  app.post("/api/public/contact", limitBody(), apiKeyAuth(), async (c) => {
+  app.post(createContactRoute.path, limitBody(), apiKeyAuth(), async (c) => {
     const mediaType = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
     if (mediaType !== "" && mediaType !== "application/json") {
       throw new ApiError(
@@ -66,13 +62,9 @@ export function registerCreateContact(app: OpenAPIHono<HonoEnv>): void {
       );
     }
     const body = parseJsonValue(await c.req.text());
-    if (!isMetadataObject(body)) {
-      throw new ApiError("BAD_REQUEST", "body must be a JSON object");
-    }
-    const metadata = body.metadata;
-    if (metadata !== undefined && metadata !== null && !isMetadataObject(metadata)) {
-      throw new ApiError("BAD_REQUEST", "metadata must be an object");
-    }
+    // Validated on the parsed value: numbers are JsonNumber objects, so `name: 5` fails as not-a-string.
+    const contact = validate(CreateContactBodySchema, body);
+    const metadata = isMetadataObject(body) ? body.metadata : undefined;
     const entries = metadata
       ? Object.entries(metadata).map(([sourceKey, value]) => ({ sourceKey, value }))
       : [];
@@ -82,9 +74,9 @@ export function registerCreateContact(app: OpenAPIHono<HonoEnv>): void {
     const created = await c.get("services").contacts.createContact({
       caller,
       contact: {
-        name: asText(body.name, "name"),
-        email: asText(body.email, "email"),
-        phone: asText(body.phone, "phone"),
+        name: contact.name ?? undefined,
+        email: contact.email ?? undefined,
+        phone: contact.phone ?? undefined,
       },
     });
     if (created.status === "unauthorized") {

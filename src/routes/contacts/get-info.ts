@@ -1,37 +1,43 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Hono } from "hono";
+import * as z from "zod/mini";
 import type { HonoEnv } from "../../env";
-import { ApiError } from "../../errors";
+import { ApiError, validate } from "../../errors";
 import { apiKeyAuth } from "../../middleware/api-key-auth";
-import { apiKeySecurity, errorResponses } from "../openapi-errors";
+import { documented } from "../../openapi/documented";
+import { defineRoute, honoPath } from "../../openapi/route-spec";
+import { errorResponses } from "../openapi-errors";
 import { ContactIdParamSchema, ContactSchema, FieldValueSchema } from "./schema";
 
-export const ContactInfoSchema = ContactSchema.extend({
-  metadata: z.record(z.string(), z.string()).openapi({
-    description: "Field key -> stored value.",
-    example: { company_name: "Acme", lead_score: "95" },
+export const ContactInfoSchema = documented(
+  z.extend(ContactSchema, {
+    metadata: documented(z.record(z.string(), z.string()), {
+      description: "Field key -> stored value.",
+      example: { company_name: "Acme", lead_score: "95" },
+    }),
+    fields: documented(z.array(FieldValueSchema), {
+      description: "The full field value objects, ordered by key.",
+    }),
   }),
-  fields: z.array(FieldValueSchema).openapi({ description: "The full field value objects, ordered by key." }),
-}).openapi("ContactInfo");
+  { id: "ContactInfo" },
+);
 export type ContactInfo = z.infer<typeof ContactInfoSchema>;
 
-const route = createRoute({
+export const getContactInfoRoute = defineRoute({
   method: "get",
   path: "/api/public/contact/{aiContactId}/info",
   operationId: "getContactInfo",
   tags: ["Contacts"],
   summary: "Get a contact with all its metadata",
-  security: apiKeySecurity,
-  middleware: [apiKeyAuth()] as const,
-  request: { params: ContactIdParamSchema },
-  responses: {
-    200: { description: "The contact.", content: { "application/json": { schema: ContactInfoSchema } } },
-    ...errorResponses,
-  },
+  description:
+    "One database round trip: the key check, the contact and all its field values travel together.",
+  secured: true,
+  params: ContactIdParamSchema,
+  responses: { 200: { description: "The contact.", schema: ContactInfoSchema }, ...errorResponses },
 });
 
-export function registerGetContactInfo(app: OpenAPIHono<HonoEnv>): void {
-  app.openapi(route, async (c) => {
-    const { aiContactId } = c.req.valid("param");
+export function registerGetContactInfo(app: Hono<HonoEnv>): void {
+  app.get(honoPath(getContactInfoRoute), apiKeyAuth(), async (c) => {
+    const { aiContactId } = validate(ContactIdParamSchema, c.req.param());
     const result = await c
       .get("services")
       .contacts.getContactInfo({ caller: c.get("caller"), contactId: aiContactId });
@@ -47,6 +53,7 @@ export function registerGetContactInfo(app: OpenAPIHono<HonoEnv>): void {
         metadata[field.key] = field.value;
       }
     }
-    return c.json({ ...result.contact, metadata, fields: result.fields }, 200);
+    const body: ContactInfo = { ...result.contact, metadata, fields: result.fields };
+    return c.json(body, 200);
   });
 }

@@ -1,29 +1,27 @@
-import { createRoute, type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Hono } from "hono";
+import * as z from "zod/mini";
 import { FieldDefinitionSchema } from "../../core/fields/definition";
 import type { HonoEnv } from "../../env";
 import { apiKeyAuth } from "../../middleware/api-key-auth";
-import { apiKeySecurity, errorResponses } from "../openapi-errors";
+import { defineRoute } from "../../openapi/route-spec";
+import { errorResponses } from "../openapi-errors";
 import { verifiedCaller } from "./verify-caller";
 
-const route = createRoute({
+export const listCustomFieldsRoute = defineRoute({
   method: "get",
   path: "/api/public/custom-fields",
   operationId: "listCustomFields",
   tags: ["Custom fields"],
   summary: "List the tenant's custom field definitions",
-  security: apiKeySecurity,
-  middleware: [apiKeyAuth()] as const,
+  secured: true,
   responses: {
-    200: {
-      description: "All definitions, ordered by key.",
-      content: { "application/json": { schema: z.array(FieldDefinitionSchema) } },
-    },
+    200: { description: "All definitions, ordered by key.", schema: z.array(FieldDefinitionSchema) },
     ...errorResponses,
   },
 });
 
-export function registerListCustomFields(app: OpenAPIHono<HonoEnv>): void {
-  app.openapi(route, async (c) => {
+export function registerListCustomFields(app: Hono<HonoEnv>): void {
+  app.get(listCustomFieldsRoute.path, apiKeyAuth(), async (c) => {
     const caller = await verifiedCaller(c);
     const definitions = await c.get("services").fieldDefinitions.list(caller.tenantId);
     return c.json(

@@ -1,15 +1,16 @@
-import { createRoute, type OpenAPIHono } from "@hono/zod-openapi";
+import type { Hono } from "hono";
 import { type FieldDefinition, FieldDefinitionSchema } from "../../core/fields/definition";
 import { toFieldKey } from "../../core/fields/field-key";
 import type { HonoEnv } from "../../env";
-import { ApiError } from "../../errors";
+import { ApiError, validate } from "../../errors";
 import { apiKeyAuth } from "../../middleware/api-key-auth";
 import { limitBody } from "../../middleware/limit-body";
-import { apiKeySecurity, errorResponses } from "../openapi-errors";
+import { defineRoute, honoPath } from "../../openapi/route-spec";
+import { errorResponses } from "../openapi-errors";
 import { FieldKeyParamSchema, PutFieldDefinitionBodySchema } from "./schema";
 import { verifiedCaller } from "./verify-caller";
 
-const route = createRoute({
+export const putCustomFieldRoute = defineRoute({
   method: "put",
   path: "/api/public/custom-fields/{key}",
   operationId: "putCustomField",
@@ -17,29 +18,37 @@ const route = createRoute({
   summary: "Create or replace a custom field definition",
   description:
     "The definition is replaced whole (fields left out take their defaults). Its id is derived from the key, so it stays the same across replacements. A select field needs options.",
-  security: apiKeySecurity,
-  middleware: [limitBody(), apiKeyAuth()] as const,
-  request: {
-    params: FieldKeyParamSchema,
-    body: { required: true, content: { "application/json": { schema: PutFieldDefinitionBodySchema } } },
-  },
+  secured: true,
+  params: FieldKeyParamSchema,
+  body: { content: { "application/json": PutFieldDefinitionBodySchema } },
   responses: {
-    200: { description: "Replaced.", content: { "application/json": { schema: FieldDefinitionSchema } } },
-    201: { description: "Created.", content: { "application/json": { schema: FieldDefinitionSchema } } },
+    200: { description: "Replaced.", schema: FieldDefinitionSchema },
+    201: { description: "Created.", schema: FieldDefinitionSchema },
     ...errorResponses,
   },
 });
 
-export function registerPutCustomField(app: OpenAPIHono<HonoEnv>): void {
-  app.openapi(route, async (c) => {
+async function readJson(c: { req: { header(name: string): string | undefined; text(): Promise<string> } }) {
+  const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
+  if (type !== "" && type !== "application/json") {
+    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `unsupported content type "${type}": send application/json`);
+  }
+  try {
+    return JSON.parse(await c.req.text()) as unknown;
+  } catch {
+    throw new ApiError("BAD_REQUEST", "body is not valid JSON");
+  }
+}
+
+export function registerPutCustomField(app: Hono<HonoEnv>): void {
+  app.put(honoPath(putCustomFieldRoute), limitBody(), apiKeyAuth(), async (c) => {
     const caller = await verifiedCaller(c);
-    const key = toFieldKey(c.req.valid("param").key);
+    const sent = validate(FieldKeyParamSchema, c.req.param()).key;
+    const body = validate(PutFieldDefinitionBodySchema, await readJson(c));
+    const key = toFieldKey(sent);
     if (key === "") {
-      throw new ApiError("BAD_REQUEST", "the field key converts to an empty key", {
-        key: c.req.valid("param").key,
-      });
+      throw new ApiError("BAD_REQUEST", "the field key converts to an empty key", { key: sent });
     }
-    const body = c.req.valid("json");
     if (body.type === "select" && (body.options?.length ?? 0) === 0) {
       throw new ApiError("BAD_REQUEST", "a select field needs at least one option");
     }
@@ -59,6 +68,6 @@ export function registerPutCustomField(app: OpenAPIHono<HonoEnv>): void {
       updated_at: timestamp,
     };
     await fieldDefinitions.put(caller.tenantId, definition);
-    return existing ? c.json(definition, 200) : c.json(definition, 201);
+    return c.json(definition, existing ? 200 : 201);
   });
 }

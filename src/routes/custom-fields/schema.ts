@@ -1,37 +1,31 @@
-import { z } from "@hono/zod-openapi";
+import * as z from "zod/mini";
 import { FieldTypeSchema } from "../../core/fields/definition";
+import { documented } from "../../openapi/documented";
+
+const name = z.string().check(z.minLength(1), z.maxLength(255));
 
 export const FieldKeyParamSchema = z.object({
-  key: z
-    .string()
-    .min(1)
-    .max(255)
-    .openapi({
-      param: { name: "key", in: "path" },
-      example: "company_name",
-      description: "The field key; converted to snake_case like metadata keys.",
-    }),
+  key: documented(name, {
+    example: "company_name",
+    description: "The field key; converted to snake_case like metadata keys.",
+  }),
 });
 
-export const PutFieldDefinitionBodySchema = z
-  .object({
-    label: z
-      .string()
-      .min(1)
-      .max(255)
-      .optional()
-      .openapi({ example: "Company name", description: "Defaults to the key." }),
-    type: FieldTypeSchema.default("text"),
-    description: z.string().max(2000).optional().openapi({ example: "Legal name of the contact's employer" }),
-    options: z
-      .array(z.string().min(1).max(255))
-      .max(500)
-      .optional()
-      .openapi({ example: ["Free", "Pro"] }),
-    aliases: z
-      .array(z.string().min(1).max(255))
-      .max(500)
-      .default([])
-      .openapi({ example: ["empresa", "company"], description: "Stored in snake_case." }),
-  })
-  .openapi("PutCustomFieldBody");
+export const PutFieldDefinitionBodySchema = documented(
+  z.object({
+    label: z.optional(documented(name, { example: "Company name", description: "Defaults to the key." })),
+    type: z._default(FieldTypeSchema, "text"),
+    description: z.optional(
+      documented(z.string().check(z.maxLength(2000)), { example: "Legal name of the contact's employer" }),
+    ),
+    options: z.optional(documented(z.array(name).check(z.maxLength(500)), { example: ["Free", "Pro"] })),
+    aliases: z._default(
+      documented(z.array(name).check(z.maxLength(500)), {
+        example: ["empresa", "company"],
+        description: "Stored in snake_case.",
+      }),
+      [],
+    ),
+  }),
+  { id: "PutCustomFieldBody" },
+);
