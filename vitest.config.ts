@@ -21,12 +21,24 @@ const workersProject = (
           // Never dialled: LOCAL_NEON_SQL_ENDPOINT sends every query to the local proxy.
           DATABASE_URL: "postgresql://postgres:postgres@db.localtest.me:5432/app",
           LOCAL_NEON_SQL_ENDPOINT: inject("neonSqlEndpoint"),
-          // The real openai SDK against the local fake, so prompts, parsing and timeouts are exercised.
-          OPENAI_API_KEY: "test-key",
-          OPENAI_BASE_URL: inject("llmBaseUrl"),
-          OPENAI_MODEL: "fake-model",
-          LLM_TIMEOUT_MS: "1500",
         },
+        // The LLM Worker behind the LLM_MATCHER service binding of wrangler.toml, with the real
+        // openai SDK pointed at the local fake, so prompts, parsing and timeouts are exercised.
+        workers: [
+          {
+            name: "contact-metadata-llm-matcher",
+            modules: true,
+            scriptPath: inject("llmMatcherScript"),
+            compatibilityDate: "2026-11-01",
+            compatibilityFlags: ["nodejs_compat"],
+            bindings: {
+              OPENAI_API_KEY: "test-key",
+              OPENAI_BASE_URL: inject("llmBaseUrl"),
+              OPENAI_MODEL: "fake-model",
+              LLM_TIMEOUT_MS: "1500",
+            },
+          },
+        ],
       },
     })),
   ],

@@ -116,7 +116,19 @@ async function main(): Promise<void> {
   // Own process group, so stopping it also stops workerd and never leaves port 8787 taken.
   const wrangler = spawn(
     join(ROOT, "node_modules", ".bin", "wrangler"),
-    ["dev", "--ip", "127.0.0.1", "--port", String(PORT), "--show-interactive-dev-session=false"],
+    // Both Workers in one wrangler: the API and, behind its LLM_MATCHER binding, the LLM Worker.
+    [
+      "dev",
+      "-c",
+      "wrangler.toml",
+      "-c",
+      "wrangler.llm-matcher.toml",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(PORT),
+      "--show-interactive-dev-session=false",
+    ],
     { cwd: ROOT, detached: true, stdio: ["ignore", "inherit", "inherit"] },
   );
 

@@ -1,31 +1,23 @@
 import * as z from "zod/mini";
 import type { UpdateMetadataDeps } from "./core/metadata/update-contact-metadata";
 import type { Caller } from "./core/ports";
+import type { LlmMatcher } from "./llm-matcher/worker";
 
 /**
  * Bindings from wrangler.toml (generated `CloudflareBindings`) plus secrets, which wrangler types
  * cannot see. Only the string settings are validated, by ConfigSchema.
  */
-export interface Bindings extends CloudflareBindings {
+export interface Bindings extends Omit<CloudflareBindings, "LLM_MATCHER"> {
   DATABASE_URL?: string;
   /** Local-only (`.dev.vars`, test bindings): where the local Neon proxy listens. */
   LOCAL_NEON_SQL_ENDPOINT?: string;
-  OPENAI_API_KEY?: string;
-  OPENAI_BASE_URL?: string;
-  OPENAI_MODEL?: string;
-  LLM_TIMEOUT_MS?: string;
+  /** The LLM Worker; without it, unmatched keys become new fields. */
+  LLM_MATCHER?: Service<LlmMatcher>;
 }
-
-const nonEmpty = z.string().check(z.minLength(1));
 
 export const ConfigSchema = z.object({
   DATABASE_URL: z.url(),
   LOCAL_NEON_SQL_ENDPOINT: z.optional(z.url()),
-  /** No key, no LLM: unmatched keys then become new fields. */
-  OPENAI_API_KEY: z.optional(nonEmpty),
-  OPENAI_BASE_URL: z.optional(z.url()),
-  OPENAI_MODEL: z._default(nonEmpty, "gpt-4o-mini"),
-  LLM_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.positive(), z.lte(30_000)), 3000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 

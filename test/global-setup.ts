@@ -1,9 +1,10 @@
 // Runs in Node once per vitest project: a throwaway Postgres, migrated, behind the local Neon proxy.
 import { randomUUID } from "node:crypto";
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
+import { buildLlmMatcher } from "../scripts/lib/build-llm-matcher";
 import { migrateDatabase } from "../scripts/lib/migrate";
 import { startFakeLlm } from "../scripts/local/fake-llm";
 import { startNeonProxy } from "../scripts/local/neon-proxy";
@@ -26,8 +27,13 @@ export default async function setup(project: TestProject) {
   project.provide("databaseUrl", postgres.connectionString);
   project.provide("llmBaseUrl", llm.baseURL);
   project.provide("llmUrl", llm.url);
+  // Inside the project: miniflare names modules relative to the root and fails on paths outside it.
+  const llmMatcherScript = `./.wrangler/tmp/llm-matcher-${randomUUID()}.js`;
+  await buildLlmMatcher(llmMatcherScript);
+  project.provide("llmMatcherScript", llmMatcherScript);
 
   return async () => {
+    await rm(llmMatcherScript, { force: true });
     await llm.stop();
     await proxy.stop();
     await postgres.stop();

@@ -10,5 +10,7 @@ declare module "vitest" {
     /** The fake OpenAI-compatible server: `baseURL` for the SDK, `url` for its /__control API. */
     llmBaseUrl: string;
     llmUrl: string;
+    /** The LLM Worker, bundled for miniflare (auxiliary workers take built JavaScript). */
+    llmMatcherScript: string;
   }
 }

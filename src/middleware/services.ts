@@ -3,26 +3,16 @@ import { setMetric } from "hono/timing";
 import { createDatabase } from "../adapters/db/client";
 import { createContactStore } from "../adapters/db/contact-store";
 import { createFieldDefinitionStore, type KvUsage } from "../adapters/kv/field-definition-store";
-import { createOpenAiClient } from "../adapters/llm/openai-client";
+import { createMatcherBinding } from "../adapters/llm/matcher-binding";
 import { VerifiedCallers } from "../core/auth/verified-callers";
 import { definitionIdFor } from "../core/fields/definition-id";
 import { formatValue } from "../core/format/format-value";
-import { type Config, ConfigSchema, type HonoEnv } from "../env";
+import { ConfigSchema, type HonoEnv } from "../env";
 import { ApiError } from "../errors";
 
 // Module scope = per isolate: survives across requests, so a known key skips re-verification
 // before an LLM call (see VerifiedCallers for why that is safe).
 const verifiedCallers = new VerifiedCallers(60_000, () => Date.now());
-
-const llmFrom = (config: Config) =>
-  config.OPENAI_API_KEY
-    ? createOpenAiClient({
-        apiKey: config.OPENAI_API_KEY,
-        baseURL: config.OPENAI_BASE_URL,
-        model: config.OPENAI_MODEL,
-        timeoutMs: config.LLM_TIMEOUT_MS,
-      })
-    : undefined;
 
 /** Parses the environment once per request and builds the adapters; nothing after this reads `c.env`. */
 export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
@@ -40,7 +30,7 @@ export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
     now: () => new Date(),
     definitionIdFor,
     formatValue: (definition, value, hints) => formatValue(definition, value, hints),
-    llm: llmFrom(config),
+    matcher: c.env.LLM_MATCHER ? createMatcherBinding(c.env.LLM_MATCHER) : undefined,
     verifiedCallers,
     logError: (event, err) =>
       console.error(

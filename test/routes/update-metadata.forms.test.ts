@@ -58,3 +58,27 @@ describe("form bodies", () => {
     expect(await fieldMap(t.contactId)).toEqual({ a: "1", b: "1" });
   });
 });
+
+describe("JSON sent with curl's default form content type", () => {
+  it("reads a urlencoded body that is a JSON object as JSON", async () => {
+    const t = await seedTenant();
+    const res = await call(`/api/public/contact/${t.contactId}/update-metadata`, {
+      method: "POST",
+      headers: { "x-api-key": t.apiKey, "content-type": "application/x-www-form-urlencoded" },
+      body: '{"companyName": "Acme", "seats": 12345678901234567890}',
+    });
+    expect(res.status).toBe(200);
+    expect(await fieldMap(t.contactId)).toEqual({ company_name: "Acme", seats: "12345678901234567890" });
+  });
+
+  it("answers 400 for a form body that starts like JSON but is not", async () => {
+    const t = await seedTenant();
+    const res = await call(`/api/public/contact/${t.contactId}/update-metadata`, {
+      method: "POST",
+      headers: { "x-api-key": t.apiKey, "content-type": "application/x-www-form-urlencoded" },
+      body: '{"companyName": ',
+    });
+    expect(res.status).toBe(400);
+    expect(await fieldMap(t.contactId)).toEqual({});
+  });
+});

@@ -32,7 +32,7 @@ function countingLlm(): LlmClient & { calls: number } {
   return llm;
 }
 
-function stage(llm: LlmClient | undefined, authorize = async () => {}) {
+function stage(llm: LlmClient | undefined) {
   const reports: LlmCallReport[] = [];
   const deps: LlmStageDeps = {
     llm,
@@ -40,7 +40,6 @@ function stage(llm: LlmClient | undefined, authorize = async () => {}) {
       d.type === "number" && !/^\d+$/.test(v) ? { value: v, warning: "not a number" } : { value: v },
     clock: () => 0,
     report: (r) => reports.push(r),
-    authorize,
   };
   return { deps, reports };
 }
@@ -55,15 +54,6 @@ describe("resolveWithLlm", () => {
     await resolveWithLlm([field("a", "1")], [], withLlm.deps);
     expect(llm.calls).toBe(0);
     expect([...reports, ...withLlm.reports].map((r) => r.calls)).toEqual([0, 0]);
-  });
-
-  it("does not call when authorisation fails", async () => {
-    const llm = countingLlm();
-    const { deps } = stage(llm, async () => {
-      throw new Error("401");
-    });
-    await expect(resolveWithLlm([field("a", "1")], [def("b")], deps)).rejects.toThrow("401");
-    expect(llm.calls).toBe(0);
   });
 
   it("uses a grounded rewrite only when the value as sent does not format", async () => {

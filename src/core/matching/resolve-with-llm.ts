@@ -14,8 +14,6 @@ export interface LlmStageDeps {
   /** Milliseconds, for the call's duration. */
   clock: () => number;
   report: (report: LlmCallReport) => void;
-  /** Runs right before the call; throws to stop it (an unverified API key). */
-  authorize: () => Promise<void>;
 }
 
 const nothing: Resolution = { mapped: new Map(), extracted: [], learnedAliases: [] };
@@ -40,7 +38,6 @@ export async function resolveWithLlm(
     definitions.map((d) => d.key),
   );
 
-  await deps.authorize();
   const started = deps.clock();
   let content: string;
   try {

@@ -1,10 +1,11 @@
 import { ApiError } from "../../errors";
 import type { VerifiedCallers } from "../auth/verified-callers";
-import type { LlmCallReport, LlmClient } from "../matching/llm-port";
-import { resolveWithLlm } from "../matching/resolve-with-llm";
+import type { FieldMatcher } from "../matching/field-matcher";
+import type { LlmCallReport } from "../matching/llm-port";
 import type { Caller, ContactStore, FieldDefinitionStore, StoredField } from "../ports";
 import type { MetadataEntry } from "./metadata-value";
-import { planMetadataUpdate, type ValueFormatter } from "./plan-update";
+import type { NormalizedField } from "./normalize-entries";
+import { planMetadataUpdate, type Resolution, type ValueFormatter } from "./plan-update";
 
 export interface UpdateMetadataDeps {
   contacts: ContactStore;
@@ -12,7 +13,8 @@ export interface UpdateMetadataDeps {
   definitionIdFor: (tenantId: string, key: string) => Promise<string>;
   now: () => Date;
   formatValue: ValueFormatter;
-  llm?: LlmClient | undefined;
+  /** Stage 2 (the LLM); absent when none is bound: unmatched keys then become new fields. */
+  matcher?: FieldMatcher | undefined;
   verifiedCallers: VerifiedCallers;
   onLlmCall?: (report: LlmCallReport) => void;
   /** Failures that must not fail a request whose values are already committed. */
@@ -36,14 +38,7 @@ export async function updateContactMetadata(
     definitionIdFor: (key) => deps.definitionIdFor(caller.tenantId, key),
     now: deps.now().toISOString(),
     formatValue: deps.formatValue,
-    resolveUnmatched: (fields, defs) =>
-      resolveWithLlm(fields, defs, {
-        llm: deps.llm,
-        formatValue: deps.formatValue,
-        clock: () => Date.now(),
-        report: (report) => deps.onLlmCall?.(report),
-        authorize: () => ensureVerified(deps, caller),
-      }),
+    resolveUnmatched: (fields, defs) => askMatcher(deps, caller, fields, defs),
   });
 
   const result = await deps.contacts.applyMetadata({
@@ -79,6 +74,34 @@ export async function updateContactMetadata(
     const warning = warnings.get(field.key);
     return warning ? { ...field, warning } : field;
   });
+}
+
+const unresolved: Resolution = { mapped: new Map(), extracted: [], learnedAliases: [] };
+
+/** One matcher call for all unmatched fields; any failure means "nothing matched", never a failed request. */
+async function askMatcher(
+  deps: UpdateMetadataDeps,
+  caller: Caller,
+  fields: readonly NormalizedField[],
+  definitions: Parameters<FieldMatcher["match"]>[1],
+): Promise<Resolution> {
+  if (!deps.matcher || definitions.length === 0) {
+    deps.onLlmCall?.({ calls: 0, durationMs: 0, outcome: "not_configured" });
+    return unresolved;
+  }
+  await ensureVerified(deps, caller);
+  try {
+    const { resolution, report } = await deps.matcher.match(
+      fields.map(({ key, sourceKey, value }) => ({ key, sourceKey, value })),
+      definitions,
+    );
+    deps.onLlmCall?.(report);
+    return resolution;
+  } catch (err) {
+    deps.logError("matcher_failed", err);
+    deps.onLlmCall?.({ calls: 0, durationMs: 0, outcome: "failed" });
+    return unresolved;
+  }
 }
 
 /** A forged key must never cost the tenant an LLM call: verify before the first one. */

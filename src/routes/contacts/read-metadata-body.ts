@@ -7,8 +7,6 @@ const mediaTypeOf = (header: string | undefined): string =>
   (header ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
 
 const isJson = (mediaType: string) => mediaType === "application/json" || mediaType.endsWith("+json");
-const isForm = (mediaType: string) =>
-  mediaType === "application/x-www-form-urlencoded" || mediaType === "multipart/form-data";
 
 /**
  * Reads the request body as ordered metadata entries. A request without a Content-Type is read as
@@ -20,8 +18,11 @@ export async function readMetadataBody(c: Context): Promise<MetadataEntry[]> {
     const text = await c.req.text();
     return parseJsonBody(text.trim() === "" ? "{}" : text);
   }
-  if (isForm(mediaType)) {
-    return readForm(c);
+  if (mediaType === "application/x-www-form-urlencoded") {
+    return readUrlEncoded(await c.req.text());
+  }
+  if (mediaType === "multipart/form-data") {
+    return readMultipart(c);
   }
   throw new ApiError(
     "UNSUPPORTED_MEDIA_TYPE",
@@ -29,7 +30,26 @@ export async function readMetadataBody(c: Context): Promise<MetadataEntry[]> {
   );
 }
 
-async function readForm(c: Context): Promise<MetadataEntry[]> {
+/**
+ * `curl -d '{"a": 1}'` sends JSON labelled as a form (curl's default type). A form body that is a
+ * JSON object is read as the JSON it obviously is; no real form field name starts with `{`.
+ */
+function readUrlEncoded(text: string): MetadataEntry[] {
+  if (text.trimStart().startsWith("{")) {
+    return parseJsonBody(text);
+  }
+  const byName = new Map<string, string[]>();
+  for (const [name, value] of new URLSearchParams(text)) {
+    byName.set(name, [...(byName.get(name) ?? []), value]);
+  }
+  // A repeated name is an array, which the value rules join with ", ".
+  return [...byName].map(([sourceKey, values]) => ({
+    sourceKey,
+    value: values.length === 1 ? (values[0] ?? "") : values,
+  }));
+}
+
+async function readMultipart(c: Context): Promise<MetadataEntry[]> {
   let form: Record<string, string | File | (string | File)[]>;
   try {
     form = await c.req.parseBody({ all: true });
