@@ -10,6 +10,7 @@ const workersProject = (
   name: string,
   include: string[],
   exclude: string[] = [],
+  requestsPerMinute?: number,
 ): TestProjectInlineConfiguration => ({
   extends: true,
   plugins: [
@@ -22,6 +23,16 @@ const workersProject = (
           DATABASE_URL: "postgresql://postgres:postgres@db.localtest.me:5432/app",
           LOCAL_NEON_SQL_ENDPOINT: inject("neonSqlEndpoint"),
         },
+        ...(requestsPerMinute
+          ? {
+              ratelimits: {
+                API_KEY_RATE_LIMITER: {
+                  namespace_id: "1001",
+                  simple: { limit: requestsPerMinute, period: 60 as const },
+                },
+              },
+            }
+          : {}),
         // The LLM Worker behind the LLM_MATCHER service binding of wrangler.toml, with the real
         // openai SDK pointed at the local fake, so prompts, parsing and timeouts are exercised.
         workers: [
@@ -50,8 +61,14 @@ export default defineConfig({
     globalSetup: ["./test/global-setup.ts"],
     testTimeout: 20_000,
     projects: [
-      workersProject("workers", ["src/**/*.test.ts", "test/**/*.test.ts"], ["test/node/**", "test/cost/**"]),
+      workersProject(
+        "workers",
+        ["src/**/*.test.ts", "test/**/*.test.ts"],
+        ["test/node/**", "test/cost/**", "test/limits/**"],
+      ),
       workersProject("cost", ["test/cost/**/*.test.ts"]),
+      // A tiny rate limit, so the 429 path can be reached in a few requests.
+      workersProject("limits", ["test/limits/**/*.test.ts"], [], 3),
       // CLI and local tooling run in Node, as they do for people.
       { extends: true, test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node" } },
     ],

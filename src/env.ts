@@ -22,7 +22,10 @@ export const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema>;
 
 /** Everything a handler may use; built once per request by the services middleware. */
-export type Services = Omit<UpdateMetadataDeps, "onLlmCall">;
+export type Services = Omit<UpdateMetadataDeps, "onLlmCall"> & {
+  /** Per-API-key request limit; absent where no binding is configured. */
+  rateLimiter?: RateLimit | undefined;
+};
 
 export interface HonoEnv {
   Bindings: Bindings;

@@ -32,6 +32,7 @@ export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
     formatValue: (definition, value, hints) => formatValue(definition, value, hints),
     matcher: c.env.LLM_MATCHER ? createMatcherBinding(c.env.LLM_MATCHER) : undefined,
     verifiedCallers,
+    rateLimiter: c.env.API_KEY_RATE_LIMITER,
     logError: (event, err) =>
       console.error(
         JSON.stringify({ request_id: requestId, event, error: err instanceof Error ? err.name : "unknown" }),

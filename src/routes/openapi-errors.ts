@@ -9,5 +9,6 @@ export const errorResponses = {
   404: described("Not found, or owned by another tenant (the two are never told apart)."),
   413: described("Body over 1 MiB."),
   415: described("Unsupported content type."),
+  429: described("Rate limit of the API key exceeded (600 requests a minute); see the Retry-After header."),
   500: described("Unexpected error; nothing was written."),
 };

@@ -26,6 +26,7 @@ describe("documentation", () => {
       "404",
       "413",
       "415",
+      "429",
       "500",
     ]);
     expect(Object.keys(doc.components.schemas)).toEqual(

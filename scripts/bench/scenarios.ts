@@ -1,0 +1,160 @@
+import { toFieldKey } from "../../src/core/fields/field-key";
+
+/** Text definitions `field_0` .. `field_99`: the 100 known keys of "wide", the first seven of "exact". */
+export const TEXT_FIELD_COUNT = 100;
+export const TYPED_FIELDS = {
+  lead_score: { label: "Lead score", type: "number" },
+  work_email: { label: "Work email", type: "email" },
+  signup_date: { label: "Signup date", type: "date" },
+} as const;
+/** Fields of the contact that "info" reads. */
+export const INFO_FIELD_COUNT = 200;
+
+const UNKNOWN_KEYS = 5;
+const WIDE_KNOWN = 100;
+const WIDE_UNKNOWN = 100;
+/** Unknown keys are mapped to these, so `field_0..9` (sent by "exact") never gain aliases. */
+const ALIAS_TARGET_FIRST = 10;
+
+export interface Seed {
+  tenantId: string;
+  contacts: { exact: string; unknown: string; wide: string; info: string; floor: string };
+}
+
+export interface BenchRequest {
+  method: "GET" | "POST" | "PUT";
+  path: string;
+  body?: Record<string, string>;
+}
+
+/** The one statement a minimal hand-written implementation would send for the same request. */
+export interface FloorStatement {
+  text: string;
+  params: unknown[];
+}
+
+export interface Scenario {
+  name: string;
+  /** LLM calls the contract allows (and this bench's plan expects) per request. */
+  expectedLlmCalls: number;
+  /** `index` counts warm-up requests too, so every request of a scenario can use fresh keys. */
+  request(index: number): BenchRequest;
+  floor(index: number): FloorStatement;
+}
+
+export const fieldKey = (n: number) => `field_${n}`;
+const unknownKey = (index: number, j: number) => `unk_r${index}_k${j}`;
+const wideKey = (index: number, j: number) => `wide_r${index}_k${j}`;
+
+/** Upsert of every value in one statement; no auth, no activity row: the cheapest possible write. */
+const upsertFloor = (seed: Seed, body: Record<string, string>): FloorStatement => ({
+  text: `INSERT INTO contact_field_values AS v
+      (tenant_id, contact_id, custom_field_definition_id, key, value, source_key, matched_by)
+    SELECT $1, $2, gen_random_uuid(), e.key, e.value, e.key, 'exact' FROM jsonb_each_text($3::jsonb) AS e
+    ON CONFLICT (contact_id, key) DO UPDATE SET value = excluded.value, updated_at = now()`,
+  params: [seed.tenantId, seed.contacts.floor, JSON.stringify(body)],
+});
+
+const update = (contactId: string, body: Record<string, string>): BenchRequest => ({
+  method: "POST",
+  path: `/api/public/contact/${contactId}/update-metadata`,
+  body,
+});
+
+/**
+ * The scenarios, in run order (remembered must follow unknown), and the plan the fake LLM answers
+ * from: each unknown key of request i maps to its own definition, distinct within the request.
+ */
+export function buildScenarios(seed: Seed): { scenarios: Scenario[]; llmPlan: Map<string, string> } {
+  const llmPlan = new Map<string, string>();
+  const aliasTargets = TEXT_FIELD_COUNT - ALIAS_TARGET_FIRST;
+
+  const exactBody = (index: number): Record<string, string> => {
+    const body: Record<string, string> = {};
+    for (let n = 0; n < 7; n++) {
+      body[fieldKey(n)] = `value ${n} of request ${index}`;
+    }
+    body.lead_score = String(10 + (index % 90));
+    body.work_email = `bench+${index}@Example.com`;
+    body.signup_date = `2024-03-${String(1 + (index % 28)).padStart(2, "0")}`;
+    return body;
+  };
+
+  const unknownBody = (index: number): Record<string, string> => {
+    const body: Record<string, string> = {};
+    for (let j = 0; j < UNKNOWN_KEYS; j++) {
+      const key = unknownKey(index, j);
+      body[key] = `unknown value ${j} of request ${index}`;
+      llmPlan.set(
+        toFieldKey(key),
+        fieldKey(ALIAS_TARGET_FIRST + ((index * UNKNOWN_KEYS + j) % aliasTargets)),
+      );
+    }
+    return body;
+  };
+
+  const rememberedBody = (index: number): Record<string, string> => {
+    const body: Record<string, string> = {};
+    for (let j = 0; j < UNKNOWN_KEYS; j++) {
+      body[unknownKey(index, j)] = `remembered value ${j} of request ${index}`;
+    }
+    return body;
+  };
+
+  // Wide unknown keys are not in the plan: the LLM answers null and they become new fields.
+  const wideBody = (index: number): Record<string, string> => {
+    const body: Record<string, string> = {};
+    for (let n = 0; n < WIDE_KNOWN; n++) {
+      body[fieldKey(n)] = `wide value ${n} of request ${index}`;
+    }
+    for (let j = 0; j < WIDE_UNKNOWN; j++) {
+      body[wideKey(index, j)] = `wide unknown value ${j} of request ${index}`;
+    }
+    return body;
+  };
+
+  const scenarios: Scenario[] = [
+    {
+      name: "exact",
+      expectedLlmCalls: 0,
+      request: (i) => update(seed.contacts.exact, exactBody(i)),
+      floor: (i) => upsertFloor(seed, exactBody(i)),
+    },
+    {
+      name: "unknown",
+      expectedLlmCalls: 1,
+      request: (i) => update(seed.contacts.unknown, unknownBody(i)),
+      floor: (i) => upsertFloor(seed, rememberedBody(i)),
+    },
+    {
+      name: "remembered",
+      expectedLlmCalls: 0,
+      request: (i) => update(seed.contacts.unknown, rememberedBody(i)),
+      floor: (i) => upsertFloor(seed, rememberedBody(i)),
+    },
+    {
+      name: "wide",
+      expectedLlmCalls: 1,
+      request: (i) => update(seed.contacts.wide, wideBody(i)),
+      floor: (i) => upsertFloor(seed, wideBody(i)),
+    },
+    {
+      name: "info",
+      expectedLlmCalls: 0,
+      request: () => ({ method: "GET", path: `/api/public/contact/${seed.contacts.info}/info` }),
+      floor: () => ({
+        text: `SELECT c.id, c.name, c.email, c.phone, v.key, v.value, v.updated_at
+          FROM contacts c LEFT JOIN contact_field_values v ON v.contact_id = c.id
+          WHERE c.id = $1 ORDER BY v.key`,
+        params: [seed.contacts.info],
+      }),
+    },
+  ];
+  return { scenarios, llmPlan };
+}
+
+/** The info contact's fields go straight into Postgres: through the API they would cost LLM calls and add 100 KV definitions. */
+export const INFO_FIELDS_SQL = `INSERT INTO contact_field_values
+    (tenant_id, contact_id, custom_field_definition_id, key, value, source_key, matched_by)
+  SELECT $1, $2, gen_random_uuid(), 'info_field_' || i, 'stored value of info field ' || i, 'infoField' || i, 'exact'
+  FROM generate_series(0, ${INFO_FIELD_COUNT - 1}) AS i`;
