@@ -78,7 +78,8 @@ describe("LLM stage", () => {
     const res = await updateMetadata(t, { companyName: "Acme", EmployeeCount: 12, plan: "enterprise" });
     expect(res.status).toBe(200);
     expect(res.headers.get("server-timing")).toContain('llm;dur=0.0;desc="calls=0"');
-    expect(res.headers.get("server-timing")).toContain('kv;desc="reads=1 writes=0"');
+    // Definitions written by this isolate a moment ago are served from its cache: no KV read.
+    expect(res.headers.get("server-timing")).toContain('kv;desc="reads=0 writes=0"');
     expect(await llmCalls(t.token)).toHaveLength(0);
     expect(await fieldMap(t.contactId)).toEqual({
       company_name: "Acme",

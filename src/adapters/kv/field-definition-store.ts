@@ -16,6 +16,33 @@ const recordKey = (tenantId: string): string => `fields:v1:${tenantId}`;
 /** KV's floor for cacheTtl; matches its own propagation delay, so caching adds no new staleness class. */
 const READ_CACHE_TTL_SECONDS = 60;
 
+/**
+ * Tenant records this isolate read or wrote in the last `ttlMs`. KV may serve a value up to 60 s
+ * old anyway, so a TTL below that adds no new kind of staleness, and a warm isolate then serves a
+ * request whose keys all match without any KV read at all. Writes of this isolate refresh it.
+ */
+export class TenantRecordCache {
+  readonly #entries = new Map<string, { record: TenantRecord; until: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly clock: () => number,
+    private readonly maxTenants = 1000,
+  ) {}
+
+  get(tenantId: string): TenantRecord | undefined {
+    const entry = this.#entries.get(tenantId);
+    return entry && entry.until > this.clock() ? entry.record : undefined;
+  }
+
+  set(tenantId: string, record: TenantRecord): void {
+    if (this.#entries.size >= this.maxTenants) {
+      this.#entries.clear();
+    }
+    this.#entries.set(tenantId, { record, until: this.clock() + this.ttlMs });
+  }
+}
+
 /** KV operations of one request, reported in Server-Timing so cost is visible (and benchmarked). */
 export interface KvUsage {
   reads: number;
@@ -25,20 +52,26 @@ export interface KvUsage {
 export function createFieldDefinitionStore(
   kv: KVNamespace,
   usage: KvUsage = { reads: 0, writes: 0 },
+  cache: TenantRecordCache = new TenantRecordCache(0, () => 0),
 ): FieldDefinitionStore {
+  /** `cached`: the hot path, served by the isolate or the colo's cache; otherwise KV's latest. */
   const read = async (tenantId: string, cached: boolean): Promise<TenantRecord> => {
+    const known = cached ? cache.get(tenantId) : undefined;
+    if (known) {
+      return known;
+    }
     usage.reads++;
     const raw = cached
       ? await kv.get(recordKey(tenantId), { type: "json", cacheTtl: READ_CACHE_TTL_SECONDS })
       : await kv.get(recordKey(tenantId), "json");
-    if (raw === null) {
-      return { definitions: [] };
-    }
-    return z.parse(RecordSchema, raw);
+    const record = raw === null ? { definitions: [] } : z.parse(RecordSchema, raw);
+    cache.set(tenantId, record);
+    return record;
   };
-  const write = (tenantId: string, record: TenantRecord) => {
+  const write = async (tenantId: string, record: TenantRecord) => {
     usage.writes++;
-    return kv.put(recordKey(tenantId), JSON.stringify(record));
+    await kv.put(recordKey(tenantId), JSON.stringify(record));
+    cache.set(tenantId, record);
   };
 
   return {

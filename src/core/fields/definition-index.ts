@@ -12,7 +12,16 @@ export interface DefinitionMatch {
  * Lookup from canonical key to definition. A definition's own key wins over another's label,
  * and a label over an alias, so adding an alias can never steal a field's own key.
  */
-export function indexDefinitions(definitions: readonly FieldDefinition[]): Map<string, DefinitionMatch> {
+// The same record (cached per isolate) is indexed once, not on every request.
+const built = new WeakMap<readonly FieldDefinition[], Map<string, DefinitionMatch>>();
+
+export function indexDefinitions(
+  definitions: readonly FieldDefinition[],
+): ReadonlyMap<string, DefinitionMatch> {
+  const known = built.get(definitions);
+  if (known) {
+    return known;
+  }
   const index = new Map<string, DefinitionMatch>();
   const add = (name: string, match: DefinitionMatch) => {
     const key = toFieldKey(name);
@@ -31,5 +40,6 @@ export function indexDefinitions(definitions: readonly FieldDefinition[]): Map<s
       add(alias, { definition, matchedBy: "alias" });
     }
   }
+  built.set(definitions, index);
   return index;
 }
