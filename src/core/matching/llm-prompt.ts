@@ -1,4 +1,5 @@
 import type { FieldDefinition } from "../fields/definition";
+import { toFieldKey } from "../fields/field-key";
 
 /** Bounds on what one request may send to the LLM; keys past the cap become new fields. */
 export const LLM_LIMITS = {
@@ -26,13 +27,44 @@ export interface PromptInput {
   value: string | null;
 }
 
+const wordsOf = (text: string) =>
+  toFieldKey(text)
+    .split("_")
+    .filter((w) => w.length > 1);
+
+/**
+ * The definitions the LLM is offered when a tenant has more than fit in one prompt: those sharing
+ * a word with an asked key first, then the ones a person set up (typed, described or labelled),
+ * then the rest in their order. The answer may only name definitions that were offered.
+ */
+export function selectDefinitions(
+  definitions: readonly FieldDefinition[],
+  inputs: readonly PromptInput[],
+  limit: number = LLM_LIMITS.definitions,
+): FieldDefinition[] {
+  if (definitions.length <= limit) {
+    return [...definitions];
+  }
+  const asked = new Set(inputs.flatMap((i) => wordsOf(i.key)));
+  const score = (d: FieldDefinition) => {
+    const shared = wordsOf(`${d.key} ${d.label} ${d.aliases.join(" ")}`).filter((w) => asked.has(w)).length;
+    const curated = d.type !== "text" || d.description !== undefined || d.label !== d.key;
+    return shared * 2 + (curated ? 1 : 0);
+  };
+  return definitions
+    .map((definition, order) => ({ definition, order, score: score(definition) }))
+    .sort((a, b) => b.score - a.score || a.order - b.order)
+    .slice(0, limit)
+    .map((x) => x.definition);
+}
+
 /** The user message: data only, JSON-encoded so nothing in it can pass for prompt text. */
 export function buildUserMessage(
   inputs: readonly PromptInput[],
   definitions: readonly FieldDefinition[],
 ): string {
   return JSON.stringify({
-    definitions: definitions.slice(0, LLM_LIMITS.definitions).map((d) => ({
+    definitions: definitions.map((d) => ({
       key: d.key,
       label: d.label,
       type: d.type,

@@ -5,7 +5,7 @@ import type { Resolution, ValueFormatter } from "../metadata/plan-update";
 import { isGroundedIn } from "./grounded";
 import { llmAnswerSchema } from "./llm-answer";
 import type { LlmCallReport, LlmClient } from "./llm-port";
-import { buildUserMessage, LLM_LIMITS, SYSTEM_PROMPT } from "./llm-prompt";
+import { buildUserMessage, LLM_LIMITS, SYSTEM_PROMPT, selectDefinitions } from "./llm-prompt";
 
 export interface LlmStageDeps {
   /** Absent when no LLM is configured: every unmatched key then becomes a new field. */
@@ -33,9 +33,10 @@ export async function resolveWithLlm(
     return nothing;
   }
   const asked = fields.slice(0, LLM_LIMITS.keys);
+  const offered = selectDefinitions(definitions, asked);
   const schema = llmAnswerSchema(
     asked.map((f) => f.key),
-    definitions.map((d) => d.key),
+    offered.map((d) => d.key),
   );
 
   const started = deps.clock();
@@ -43,7 +44,7 @@ export async function resolveWithLlm(
   try {
     content = await deps.llm.complete({
       system: SYSTEM_PROMPT,
-      user: buildUserMessage(asked, definitions),
+      user: buildUserMessage(asked, offered),
       schemaName: "field_mapping",
       jsonSchema: z.toJSONSchema(schema, { target: "draft-7" }),
     });
@@ -60,7 +61,7 @@ export async function resolveWithLlm(
   }
   deps.report({ calls: 1, durationMs, outcome: "ok" });
 
-  const byKey = new Map(definitions.map((d) => [d.key, d]));
+  const byKey = new Map(offered.map((d) => [d.key, d]));
   const fieldByKey = new Map(asked.map((f) => [f.key, f]));
   /** A value is accepted only if the field's own formatter takes it without a warning. */
   const fits = (definition: FieldDefinition, value: string): string | undefined => {
