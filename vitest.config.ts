@@ -64,9 +64,11 @@ export default defineConfig({
       workersProject(
         "workers",
         ["src/**/*.test.ts", "test/**/*.test.ts"],
-        ["test/node/**", "test/cost/**", "test/limits/**"],
+        ["test/node/**", "test/cost/**", "test/limits/**", "test/faults/**"],
       ),
       workersProject("cost", ["test/cost/**/*.test.ts"]),
+      // Injects database failures at its own proxy.
+      workersProject("faults", ["test/faults/**/*.test.ts"]),
       // A tiny rate limit, so the 429 path can be reached in a few requests.
       workersProject("limits", ["test/limits/**/*.test.ts"], [], 3),
       // CLI and local tooling run in Node, as they do for people.

@@ -10,7 +10,15 @@ import { WebSocketServer } from "ws";
 
 export type NeonProxyStats = { roundTrips: number; httpQueries: number; wsMessages: number };
 
+/**
+ * Injected failures of POST /sql, for fault tests: `down` drops every request unanswered before
+ * running it (an unreachable database); `drop-after` runs and commits the statement, then drops
+ * the connection (the answer is lost on the way back).
+ */
+export type NeonProxyFault = "none" | "down" | "drop-after";
+
 export type NeonProxy = {
+  setFault(fault: NeonProxyFault): void;
   port: number;
   /** http://127.0.0.1:PORT */
   url: string;
@@ -85,6 +93,7 @@ export async function startNeonProxy(opts: {
   pool.on("error", () => undefined);
 
   let delayMs = opts.delayMs ?? 0;
+  let fault: NeonProxyFault = "none";
   let counts: NeonProxyStats = { roundTrips: 0, httpQueries: 0, wsMessages: 0 };
   const inFlight = new Set<Socket>();
   const pipes = new Set<() => void>();
@@ -100,11 +109,23 @@ export async function startNeonProxy(opts: {
       counts.httpQueries++;
       inFlight.add(req.socket);
       res.on("close", () => inFlight.delete(req.socket));
+      if (fault === "down") {
+        req.socket.destroy();
+        return;
+      }
       const reply = await handleSql(req);
+      if (fault === "drop-after") {
+        req.socket.destroy();
+        return;
+      }
       await sleep(delayMs);
       send(res, reply);
     } else if (req.method === "GET" && pathname === "/stats") {
       send(res, json(200, counts));
+    } else if (req.method === "POST" && pathname === "/faults") {
+      const asked = (JSON.parse((await readBody(req)) || "{}") as { mode?: string }).mode;
+      fault = asked === "down" || asked === "drop-after" ? asked : "none";
+      send(res, json(200, { mode: fault }));
     } else if (req.method === "POST" && pathname === "/stats/reset") {
       counts = { roundTrips: 0, httpQueries: 0, wsMessages: 0 };
       send(res, json(200, counts));
@@ -213,6 +234,9 @@ export async function startNeonProxy(opts: {
     },
     setDelay: (ms) => {
       delayMs = ms;
+    },
+    setFault: (next) => {
+      fault = next;
     },
     cutConnections,
     stop: async () => {

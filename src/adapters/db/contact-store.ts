@@ -1,5 +1,6 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Caller, Contact, ContactStore, StoredField } from "../../core/ports";
+import { ApiError } from "../../errors";
 import type { Database } from "./client";
 
 /** A uuid that no row has: lets a malformed contact id still go through auth and come out as 404. */
@@ -48,6 +49,36 @@ const authCte = (caller: Caller) => sql`auth AS (
   WHERE key_hash = ${caller.keyHash} AND tenant_id = ${caller.tenantId}::uuid AND revoked_at IS NULL
 )`;
 
+/** Postgres codes meaning "not now" (connection exceptions, shutdowns, too many connections). */
+const UNAVAILABLE_CODE = /^(08|57P0[1-3]|53300)/;
+
+/**
+ * Drizzle wraps driver errors, so the Postgres code is on `cause`. A driver error without a code
+ * never reached Postgres (network, endpoint down): also "try again later", not our bug.
+ */
+function isUnavailable(err: unknown): boolean {
+  const cause = (err as { cause?: unknown }).cause ?? err;
+  const code = (cause as { code?: unknown }).code;
+  if (typeof code === "string") {
+    return UNAVAILABLE_CODE.test(code);
+  }
+  return cause instanceof Error && cause.name === "NeonDbError";
+}
+
+/** Every statement goes through here: an unreachable database is a 503 with Retry-After, not a 500. */
+async function run(db: Database, query: SQL) {
+  try {
+    return await db.execute(query);
+  } catch (err) {
+    if (isUnavailable(err)) {
+      throw new ApiError("SERVICE_UNAVAILABLE", "the database is unavailable; retry later", undefined, {
+        "Retry-After": "5",
+      });
+    }
+    throw err;
+  }
+}
+
 export function createContactStore(db: Database): ContactStore {
   return {
     async applyMetadata({ caller, contactId, requestId, writes }) {
@@ -62,7 +93,9 @@ export function createContactStore(db: Database): ContactStore {
       );
       // One statement, so one round trip and one transaction: auth, the contact check, every
       // upsert and clear, and the activity row (with old values from PG 18's RETURNING old.*).
-      const result = await db.execute(sql`
+      const result = await run(
+        db,
+        sql`
         WITH ${authCte(caller)},
         target AS (
           SELECT c.id, c.tenant_id, auth.api_key_id FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
@@ -109,7 +142,8 @@ export function createContactStore(db: Database): ContactStore {
           (SELECT count(*) FROM activity) AS activities,
           COALESCE((SELECT jsonb_agg(to_jsonb(u) - 'old_value') FROM upserted u), '[]'::jsonb) AS upserted,
           COALESCE((SELECT jsonb_agg(to_jsonb(c) - 'old_value') FROM cleared c), '[]'::jsonb) AS cleared
-      `);
+      `,
+      );
       const row = result.rows[0] as
         | {
             authorized: boolean;
@@ -147,7 +181,9 @@ export function createContactStore(db: Database): ContactStore {
     },
 
     async getContactInfo({ caller, contactId }) {
-      const result = await db.execute(sql`
+      const result = await run(
+        db,
+        sql`
         WITH ${authCte(caller)},
         target AS (
           SELECT c.* FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id WHERE c.id = ${asUuid(contactId)}::uuid
@@ -159,7 +195,8 @@ export function createContactStore(db: Database): ContactStore {
             SELECT jsonb_agg(to_jsonb(v) ORDER BY v.key)
             FROM contact_field_values v JOIN target ON v.contact_id = target.id
           ), '[]'::jsonb) AS fields
-      `);
+      `,
+      );
       const row = result.rows[0] as
         | { authorized: boolean; contact: Record<string, unknown> | null; fields: FieldRow[] }
         | undefined;
@@ -174,18 +211,21 @@ export function createContactStore(db: Database): ContactStore {
     },
 
     async createContact({ caller, contact }) {
-      const result = await db.execute(sql`
+      const result = await run(
+        db,
+        sql`
         WITH ${authCte(caller)}
         INSERT INTO contacts (tenant_id, name, email, phone)
         SELECT tenant_id, ${contact.name ?? null}, ${contact.email ?? null}, ${contact.phone ?? null} FROM auth
         RETURNING id, name, email, phone, created_at, updated_at
-      `);
+      `,
+      );
       const row = result.rows[0] as Record<string, unknown> | undefined;
       return row ? { status: "ok", contact: toContact(row) } : { status: "unauthorized" };
     },
 
     async verifyCaller(caller) {
-      const result = await db.execute(sql`WITH ${authCte(caller)} SELECT EXISTS (SELECT 1 FROM auth) AS ok`);
+      const result = await run(db, sql`WITH ${authCte(caller)} SELECT EXISTS (SELECT 1 FROM auth) AS ok`);
       return (result.rows[0] as { ok: boolean } | undefined)?.ok === true;
     },
   };

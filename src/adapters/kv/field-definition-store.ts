@@ -3,6 +3,7 @@ import { FieldDefinitionSchema } from "../../core/fields/definition";
 import { indexDefinitions } from "../../core/fields/definition-index";
 import { toFieldKey } from "../../core/fields/field-key";
 import type { FieldDefinitionStore } from "../../core/ports";
+import { ApiError } from "../../errors";
 
 /**
  * Layout: one KV value per tenant, `fields:v1:<tenant id>` -> `{ definitions: [...] }`. The hot path
@@ -49,6 +50,11 @@ export interface KvUsage {
   writes: number;
 }
 
+const unavailable = () =>
+  new ApiError("SERVICE_UNAVAILABLE", "custom field definitions are unavailable; retry later", undefined, {
+    "Retry-After": "5",
+  });
+
 export function createFieldDefinitionStore(
   kv: KVNamespace,
   usage: KvUsage = { reads: 0, writes: 0 },
@@ -61,16 +67,35 @@ export function createFieldDefinitionStore(
       return known;
     }
     usage.reads++;
-    const raw = cached
-      ? await kv.get(recordKey(tenantId), { type: "json", cacheTtl: READ_CACHE_TTL_SECONDS })
-      : await kv.get(recordKey(tenantId), "json");
+    let raw: unknown;
+    try {
+      raw = cached
+        ? await kv.get(recordKey(tenantId), { type: "json", cacheTtl: READ_CACHE_TTL_SECONDS })
+        : await kv.get(recordKey(tenantId), "json");
+    } catch {
+      // Without the definitions every key would look new and land in the wrong field: refuse
+      // cleanly, before anything is written, rather than guess.
+      throw new ApiError(
+        "SERVICE_UNAVAILABLE",
+        "custom field definitions are unavailable; retry later",
+        undefined,
+        {
+          "Retry-After": "5",
+        },
+      );
+    }
     const record = raw === null ? { definitions: [] } : z.parse(RecordSchema, raw);
     cache.set(tenantId, record);
     return record;
   };
   const write = async (tenantId: string, record: TenantRecord) => {
     usage.writes++;
-    await kv.put(recordKey(tenantId), JSON.stringify(record));
+    try {
+      await kv.put(recordKey(tenantId), JSON.stringify(record));
+    } catch {
+      // KV refuses more than about one write per second per key, among other failures.
+      throw unavailable();
+    }
     cache.set(tenantId, record);
   };
 

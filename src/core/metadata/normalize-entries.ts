@@ -1,6 +1,7 @@
 import { ApiError } from "../../errors";
 import { MAX_KEY_LENGTH, toFieldKey } from "../fields/field-key";
 import { type MetadataEntry, type MetadataValue, toStoredValue } from "./metadata-value";
+import { assertStorable } from "./storable";
 
 /** An entry whose key is canonical and whose value is already the string to store (or null). */
 export interface NormalizedField {
@@ -18,6 +19,7 @@ export interface NormalizedField {
  * keys convert to the same field key: the later one in the body wins and remembers whom it beat.
  */
 export function normalizeEntries(entries: readonly MetadataEntry[]): NormalizedField[] {
+  assertStorable(entries);
   const invalid: { key: string; reason: string }[] = [];
   const keyed = entries.map((entry) => {
     const key = toFieldKey(entry.sourceKey);

@@ -11,6 +11,7 @@ import { limitBody } from "../../middleware/limit-body";
 import { documented } from "../../openapi/documented";
 import { defineRoute } from "../../openapi/route-spec";
 import { errorResponses } from "../openapi-errors";
+import { readText } from "../read-text";
 import { withLlmTiming } from "./llm-timing";
 import { ContactSchema, FieldValueSchema, metadataObjectSchema } from "./schema";
 
@@ -61,7 +62,7 @@ export function registerCreateContact(app: Hono<HonoEnv>): void {
         `unsupported content type "${mediaType}": send application/json`,
       );
     }
-    const body = parseJsonValue(await c.req.text());
+    const body = parseJsonValue(await readText(c));
     // Validated on the parsed value: numbers are JsonNumber objects, so `name: 5` fails as not-a-string.
     const contact = validate(CreateContactBodySchema, body);
     const metadata = isMetadataObject(body) ? body.metadata : undefined;

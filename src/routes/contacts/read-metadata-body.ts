@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import type { MetadataEntry } from "../../core/metadata/metadata-value";
 import { parseJsonBody } from "../../core/metadata/parse-json-body";
 import { ApiError } from "../../errors";
+import { readText } from "../read-text";
 
 const mediaTypeOf = (header: string | undefined): string =>
   (header ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
@@ -15,11 +16,11 @@ const isJson = (mediaType: string) => mediaType === "application/json" || mediaT
 export async function readMetadataBody(c: Context): Promise<MetadataEntry[]> {
   const mediaType = mediaTypeOf(c.req.header("content-type"));
   if (mediaType === "" || isJson(mediaType)) {
-    const text = await c.req.text();
+    const text = await readText(c);
     return parseJsonBody(text.trim() === "" ? "{}" : text);
   }
   if (mediaType === "application/x-www-form-urlencoded") {
-    return readUrlEncoded(await c.req.text());
+    return readUrlEncoded(await readText(c));
   }
   if (mediaType === "multipart/form-data") {
     return readMultipart(c);

@@ -1,4 +1,4 @@
-import type { Hono } from "hono";
+import type { Context, Hono } from "hono";
 import { type FieldDefinition, FieldDefinitionSchema } from "../../core/fields/definition";
 import { toFieldKey } from "../../core/fields/field-key";
 import type { HonoEnv } from "../../env";
@@ -7,6 +7,7 @@ import { apiKeyAuth } from "../../middleware/api-key-auth";
 import { limitBody } from "../../middleware/limit-body";
 import { defineRoute, honoPath } from "../../openapi/route-spec";
 import { errorResponses } from "../openapi-errors";
+import { readText } from "../read-text";
 import { FieldKeyParamSchema, PutFieldDefinitionBodySchema } from "./schema";
 import { verifiedCaller } from "./verify-caller";
 
@@ -28,13 +29,14 @@ export const putCustomFieldRoute = defineRoute({
   },
 });
 
-async function readJson(c: { req: { header(name: string): string | undefined; text(): Promise<string> } }) {
+async function readJson(c: Context): Promise<unknown> {
   const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
   if (type !== "" && type !== "application/json") {
     throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `unsupported content type "${type}": send application/json`);
   }
+  const text = await readText(c);
   try {
-    return JSON.parse(await c.req.text()) as unknown;
+    return JSON.parse(text) as unknown;
   } catch {
     throw new ApiError("BAD_REQUEST", "body is not valid JSON");
   }

@@ -1,0 +1,62 @@
+// Runs in the "faults" project: its Neon proxy is ours alone, so failures injected here hit no
+// other test. Seeding and checks run with the fault cleared (they go through the same proxy).
+import { afterEach, describe, expect, inject, it } from "vitest";
+import { activityRows, call, fieldMap, seedTenant, type TenantFixture, updateMetadata } from "../harness";
+
+const setFault = async (mode: "none" | "down" | "drop-after") => {
+  const res = await fetch(`${inject("proxyUrl")}/faults`, { method: "POST", body: JSON.stringify({ mode }) });
+  expect(res.status).toBe(200);
+};
+
+async function expectUnavailable(res: Response) {
+  expect(res.status).toBe(503);
+  expect(res.headers.get("retry-after")).toBe("5");
+  const body = await res.json<{ error: { code: string; message: string }; request_id: string }>();
+  expect(body.error.code).toBe("SERVICE_UNAVAILABLE");
+  expect(body.request_id).toBe(res.headers.get("x-request-id"));
+  expect(body.error.message).not.toMatch(/127\.0\.0\.1|fetch|socket|neon/i);
+}
+
+async function tenantWithOneField(): Promise<TenantFixture> {
+  const t = await seedTenant();
+  expect((await updateMetadata(t, { kept: "yes" })).status).toBe(200);
+  return t;
+}
+
+describe("database faults", () => {
+  afterEach(() => setFault("none"));
+
+  it("answers 503 with Retry-After when the database is down, and writes nothing", async () => {
+    const t = await tenantWithOneField();
+    await setFault("down");
+    await expectUnavailable(await updateMetadata(t, { kept: "changed", added: "new" }));
+    await expectUnavailable(
+      await call(`/api/public/contact/${t.contactId}/info`, { headers: { "x-api-key": t.apiKey } }),
+    );
+    await setFault("none");
+    expect(await fieldMap(t.contactId)).toEqual({ kept: "yes" });
+    expect(await activityRows(t.contactId)).toHaveLength(1);
+  });
+
+  it("never half-writes when the connection drops after the statement ran: all of it landed, once", async () => {
+    const t = await tenantWithOneField();
+    await setFault("drop-after");
+    await expectUnavailable(await updateMetadata(t, { kept: "changed", a: "1", b: "2", gone: null }));
+    await setFault("none");
+    // The answer was lost, not the transaction: every value and exactly one activity row.
+    expect(await fieldMap(t.contactId)).toEqual({ kept: "changed", a: "1", b: "2" });
+    expect(await activityRows(t.contactId)).toHaveLength(2);
+    // A retry of the same request is harmless: same values, one more activity row.
+    expect((await updateMetadata(t, { kept: "changed", a: "1", b: "2", gone: null })).status).toBe(200);
+    expect(await fieldMap(t.contactId)).toEqual({ kept: "changed", a: "1", b: "2" });
+  });
+
+  it("recovers at once when the database is back", async () => {
+    const t = await tenantWithOneField();
+    await setFault("down");
+    await expectUnavailable(await updateMetadata(t, { x: "1" }));
+    await setFault("none");
+    expect((await updateMetadata(t, { x: "2" })).status).toBe(200);
+    expect(await fieldMap(t.contactId)).toEqual({ kept: "yes", x: "2" });
+  });
+});

@@ -1,0 +1,181 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it, vi } from "vitest";
+import { revokeApiKey } from "../../scripts/lib/tenants";
+import { sha256Hex } from "../../src/core/auth/api-key";
+import {
+  answer,
+  call,
+  fieldMap,
+  llmCalls,
+  putField,
+  query,
+  scriptLlm,
+  seedTenant,
+  type TenantFixture,
+  tamperedKey,
+  updateMetadata,
+} from "../harness";
+
+interface Attempt {
+  route: string;
+  send: (owner: TenantFixture, key: string | undefined) => Promise<Response>;
+}
+
+const headers = (key: string | undefined): Record<string, string> => ({
+  "content-type": "application/json",
+  ...(key ? { "x-api-key": key } : {}),
+});
+
+/** Every route, aimed at the owner's contact or definitions, with someone else's credentials. */
+const ATTEMPTS: Attempt[] = [
+  {
+    route: "POST update-metadata",
+    send: (o, key) =>
+      call(`/api/public/contact/${o.contactId}/update-metadata`, {
+        method: "POST",
+        headers: headers(key),
+        body: JSON.stringify({ secret_field: "hijacked", intruder: "x" }),
+      }),
+  },
+  {
+    route: "GET info",
+    send: (o, key) => call(`/api/public/contact/${o.contactId}/info`, { headers: headers(key) }),
+  },
+  {
+    route: "PUT custom field",
+    send: (_, key) =>
+      call("/api/public/custom-fields/secret_field", {
+        method: "PUT",
+        headers: headers(key),
+        body: JSON.stringify({ label: "hijacked" }),
+      }),
+  },
+  {
+    route: "DELETE custom field",
+    send: (_, key) =>
+      call("/api/public/custom-fields/secret_field", { method: "DELETE", headers: headers(key) }),
+  },
+  {
+    route: "GET custom fields",
+    send: (_, key) => call("/api/public/custom-fields", { headers: headers(key) }),
+  },
+  {
+    route: "POST contact",
+    send: (_, key) =>
+      call("/api/public/contact", {
+        method: "POST",
+        headers: headers(key),
+        body: JSON.stringify({ name: "x" }),
+      }),
+  },
+];
+
+async function ownerWithData(): Promise<TenantFixture> {
+  const owner = await seedTenant("owner");
+  expect((await putField(owner, "secret_field", { label: "Secret", aliases: ["hidden"] })).status).toBe(201);
+  expect((await updateMetadata(owner, { secret_field: "owner value" })).status).toBe(200);
+  return owner;
+}
+
+async function ownerSnapshot(owner: TenantFixture) {
+  return {
+    fields: await fieldMap(owner.contactId),
+    contacts: await query("SELECT id FROM contacts WHERE tenant_id = $1 ORDER BY id", [owner.tenantId]),
+    activities: await query("SELECT count(*) AS n FROM contact_activities WHERE tenant_id = $1", [
+      owner.tenantId,
+    ]),
+    kv: await env.FIELDS_KV.get(`fields:v1:${owner.tenantId}`),
+  };
+}
+
+describe("tenant isolation matrix", () => {
+  it.each(ATTEMPTS)(
+    "$route with another tenant's key sees and changes nothing of the owner",
+    async ({ route, send }) => {
+      const owner = await ownerWithData();
+      const intruder = await seedTenant("intruder");
+      const before = await ownerSnapshot(owner);
+      const res = await send(owner, intruder.apiKey);
+      const expected: Record<string, number[]> = {
+        "POST update-metadata": [404],
+        "GET info": [404],
+        "DELETE custom field": [404],
+        // These act on the intruder's own tenant, never the owner's.
+        "PUT custom field": [201],
+        "GET custom fields": [200],
+        "POST contact": [201],
+      };
+      expect(expected[route]).toContain(res.status);
+      const text = await res.text();
+      expect(text).not.toContain("owner value");
+      expect(text).not.toContain(owner.tenantId);
+      expect(text).not.toContain("hidden");
+      expect(await ownerSnapshot(owner)).toEqual(before);
+    },
+  );
+
+  it.each(ATTEMPTS)("$route refuses a missing, forged or revoked key with 401", async ({ send }) => {
+    const owner = await ownerWithData();
+    const revoked = await seedTenant("revoked");
+    await revokeApiKey(query, revoked.apiKey);
+    const before = await ownerSnapshot(owner);
+    for (const key of [undefined, "garbage", tamperedKey(owner.apiKey), revoked.apiKey]) {
+      const res = await send(owner, key);
+      expect(res.status).toBe(401);
+      expect((await res.json<{ error: { code: string } }>()).error.code).toBe("UNAUTHORIZED");
+    }
+    expect(await ownerSnapshot(owner)).toEqual(before);
+  });
+
+  it("never shows one tenant's definitions to the LLM for another", async () => {
+    const owner = await seedTenant("owner");
+    const other = await seedTenant("other");
+    const ownerToken = `owner_${crypto.randomUUID().replaceAll("-", "")}`;
+    const otherToken = `other_${crypto.randomUUID().replaceAll("-", "")}`;
+    await putField(owner, "owner_only_field", { description: ownerToken });
+    await putField(other, "company_name", { description: otherToken });
+    await scriptLlm(otherToken, [answer({ mappings: [], extracted: [] })]);
+    expect((await updateMetadata(other, { empresa_x: "Acme" })).status).toBe(200);
+    const calls = await llmCalls(otherToken);
+    expect(calls).toHaveLength(1);
+    expect(JSON.stringify(calls[0]?.body)).not.toContain("owner_only_field");
+    expect(await llmCalls(ownerToken)).toHaveLength(0);
+  });
+});
+
+describe("secrets", () => {
+  it("stores API keys only as SHA-256 hashes", async () => {
+    const t = await seedTenant();
+    const rows = await query<Record<string, unknown>>("SELECT * FROM api_keys WHERE tenant_id = $1", [
+      t.tenantId,
+    ]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.key_hash).toBe(await sha256Hex(t.apiKey));
+    expect(JSON.stringify(rows)).not.toContain(t.apiKey);
+  });
+
+  it("logs neither keys, hashes nor values, even for an unexpected failure", async () => {
+    const t = await seedTenant();
+    const logged: string[] = [];
+    const spies = (["log", "info", "warn", "error", "debug"] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
+        logged.push(args.map(String).join(" "));
+      }),
+    );
+    await query(`CREATE OR REPLACE FUNCTION fail_on_secret() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.value = 'SECRET-trigger-value' THEN RAISE EXCEPTION 'forced'; END IF; RETURN NEW; END $$`);
+    await query(`CREATE OR REPLACE TRIGGER fail_on_secret BEFORE INSERT OR UPDATE ON contact_field_values
+      FOR EACH ROW EXECUTE FUNCTION fail_on_secret()`);
+    const failed = await updateMetadata(t, { card: "SECRET-trigger-value", other: "private note" });
+    const ok = await updateMetadata(t, { note: "private note" });
+    for (const spy of spies) {
+      spy.mockRestore();
+    }
+    expect([failed.status, ok.status]).toEqual([500, 200]);
+    expect(logged.length).toBeGreaterThan(0);
+    const all = logged.join("\n");
+    for (const secret of [t.apiKey, await sha256Hex(t.apiKey), "SECRET-trigger-value", "private note"]) {
+      expect(all).not.toContain(secret);
+    }
+  });
+});
