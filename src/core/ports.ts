@@ -35,13 +35,16 @@ export type Authorized<T> =
   | ({ status: "ok" } & T);
 
 export interface ContactStore {
-  /** Verifies the caller, checks the contact and writes every value plus one activity row, atomically. */
+  /**
+   * Verifies the caller, checks each contact and writes every value plus one activity row per
+   * contact with writes, atomically for all items. `results[i]` is null when item i's contact
+   * does not exist or belongs to another tenant.
+   */
   applyMetadata(input: {
     caller: Caller;
-    contactId: string;
     requestId: string;
-    writes: readonly FieldWrite[];
-  }): Promise<Authorized<{ fields: StoredField[] }>>;
+    items: readonly { contactId: string; writes: readonly FieldWrite[] }[];
+  }): Promise<{ status: "unauthorized" } | { status: "ok"; results: (StoredField[] | null)[] }>;
   getContactInfo(input: {
     caller: Caller;
     contactId: string;

@@ -81,64 +81,72 @@ async function run(db: Database, query: SQL) {
 
 export function createContactStore(db: Database): ContactStore {
   return {
-    async applyMetadata({ caller, contactId, requestId, writes }) {
+    async applyMetadata({ caller, requestId, items }) {
       const input = JSON.stringify(
-        writes.map((w) => ({
-          key: w.key,
-          value: w.value,
-          definition_id: w.definitionId,
-          source_key: w.sourceKey,
-          matched_by: w.matchedBy,
-        })),
+        items.flatMap(({ contactId, writes }) =>
+          writes.map((w) => ({
+            contact_id: asUuid(contactId),
+            key: w.key,
+            value: w.value,
+            definition_id: w.definitionId,
+            source_key: w.sourceKey,
+            matched_by: w.matchedBy,
+          })),
+        ),
       );
-      // One statement, so one round trip and one transaction: auth, the contact check, every
-      // upsert and clear, and the activity row (with old values from PG 18's RETURNING old.*).
+      const wanted = JSON.stringify(items.map((item) => asUuid(item.contactId)));
+      // One statement, so one round trip and one transaction for any number of contacts: auth,
+      // the contact checks, every upsert and clear, and one activity row per contact (with old
+      // values from PG 18's RETURNING old.*).
       const result = await run(
         db,
         sql`
         WITH ${authCte(caller)},
         target AS (
           SELECT c.id, c.tenant_id, auth.api_key_id FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
-          WHERE c.id = ${asUuid(contactId)}::uuid
+          WHERE c.id IN (SELECT jsonb_array_elements_text(${wanted}::jsonb)::uuid)
         ),
         input AS (
-          SELECT * FROM jsonb_to_recordset(${input}::jsonb)
-            AS i(key text, value text, definition_id uuid, source_key text, matched_by text)
+          SELECT * FROM ROWS FROM (
+            jsonb_to_recordset(${input}::jsonb)
+              AS (contact_id uuid, key text, value text, definition_id uuid, source_key text, matched_by text)
+          ) WITH ORDINALITY AS i(contact_id, key, value, definition_id, source_key, matched_by, ord)
         ),
         upserted AS (
           INSERT INTO contact_field_values AS v
             (tenant_id, contact_id, custom_field_definition_id, key, value, source_key, matched_by)
-          SELECT target.tenant_id, target.id, i.definition_id, i.key, i.value, i.source_key, i.matched_by
-          FROM input i CROSS JOIN target WHERE i.value IS NOT NULL
+          SELECT t.tenant_id, t.id, i.definition_id, i.key, i.value, i.source_key, i.matched_by
+          FROM input i JOIN target t ON t.id = i.contact_id WHERE i.value IS NOT NULL
           ON CONFLICT (contact_id, key) DO UPDATE SET
             value = excluded.value,
             custom_field_definition_id = excluded.custom_field_definition_id,
             source_key = excluded.source_key,
             matched_by = excluded.matched_by,
             updated_at = now()
-          RETURNING new.id, new.key, new.value, new.custom_field_definition_id, new.source_key,
+          RETURNING new.contact_id, new.id, new.key, new.value, new.custom_field_definition_id, new.source_key,
             new.matched_by, new.created_at, new.updated_at, old.value AS old_value
         ),
         cleared AS (
-          DELETE FROM contact_field_values v USING target, input i
-          WHERE v.contact_id = target.id AND v.key = i.key AND i.value IS NULL
-          RETURNING v.id, v.key, v.value AS old_value
+          DELETE FROM contact_field_values v USING target t, input i
+          WHERE v.contact_id = t.id AND i.contact_id = t.id AND v.key = i.key AND i.value IS NULL
+          RETURNING v.contact_id, v.id, v.key, v.value AS old_value
         ),
         activity AS (
           INSERT INTO contact_activities (tenant_id, contact_id, api_key_id, request_id, kind, changes)
-          SELECT target.tenant_id, target.id, target.api_key_id, ${requestId}, 'metadata_updated',
+          SELECT t.tenant_id, t.id, t.api_key_id, ${requestId}, 'metadata_updated',
             (SELECT jsonb_agg(jsonb_build_object(
                 'key', i.key, 'source_key', i.source_key,
-                'old_value', COALESCE(u.old_value, c.old_value), 'new_value', i.value))
+                'old_value', COALESCE(u.old_value, c.old_value), 'new_value', i.value) ORDER BY i.ord)
              FROM input i
-             LEFT JOIN upserted u ON u.key = i.key
-             LEFT JOIN cleared c ON c.key = i.key)
-          FROM target WHERE EXISTS (SELECT 1 FROM input)
+             LEFT JOIN upserted u ON u.contact_id = i.contact_id AND u.key = i.key
+             LEFT JOIN cleared c ON c.contact_id = i.contact_id AND c.key = i.key
+             WHERE i.contact_id = t.id)
+          FROM target t WHERE EXISTS (SELECT 1 FROM input i WHERE i.contact_id = t.id)
           RETURNING id
         )
         SELECT
           EXISTS (SELECT 1 FROM auth) AS authorized,
-          EXISTS (SELECT 1 FROM target) AS contact_found,
+          COALESCE((SELECT jsonb_agg(id) FROM target), '[]'::jsonb) AS found,
           (SELECT count(*) FROM activity) AS activities,
           COALESCE((SELECT jsonb_agg(to_jsonb(u) - 'old_value') FROM upserted u), '[]'::jsonb) AS upserted,
           COALESCE((SELECT jsonb_agg(to_jsonb(c) - 'old_value') FROM cleared c), '[]'::jsonb) AS cleared
@@ -147,37 +155,41 @@ export function createContactStore(db: Database): ContactStore {
       const row = result.rows[0] as
         | {
             authorized: boolean;
-            contact_found: boolean;
-            upserted: FieldRow[];
-            cleared: { id: string; key: string }[];
+            found: string[];
+            upserted: (FieldRow & { contact_id: string })[];
+            cleared: { contact_id: string; id: string; key: string }[];
           }
         | undefined;
       if (!row?.authorized) {
         return { status: "unauthorized" };
       }
-      if (!row.contact_found) {
-        return { status: "contact_not_found" };
-      }
-      const upserted = new Map(row.upserted.map((r) => [r.key, r]));
-      const cleared = new Map(row.cleared.map((r) => [r.key, r]));
-      const fields = writes.map((w): StoredField => {
-        const stored = upserted.get(w.key);
-        if (stored) {
-          return toStoredField(contactId, stored);
+      const found = new Set(row.found);
+      const at = (contactId: string, key: string) => `${contactId}\u0000${key}`;
+      const upserted = new Map(row.upserted.map((r) => [at(r.contact_id, r.key), r]));
+      const cleared = new Map(row.cleared.map((r) => [at(r.contact_id, r.key), r]));
+      const results = items.map(({ contactId, writes }) => {
+        if (!found.has(asUuid(contactId))) {
+          return null;
         }
-        return {
-          id: cleared.get(w.key)?.id ?? null,
-          ai_contact_id: contactId,
-          custom_field_definition_id: w.definitionId,
-          key: w.key,
-          value: null,
-          source_key: w.sourceKey,
-          matched_by: w.matchedBy,
-          created_at: null,
-          updated_at: null,
-        };
+        return writes.map((w): StoredField => {
+          const stored = upserted.get(at(asUuid(contactId), w.key));
+          if (stored) {
+            return toStoredField(contactId, stored);
+          }
+          return {
+            id: cleared.get(at(asUuid(contactId), w.key))?.id ?? null,
+            ai_contact_id: contactId,
+            custom_field_definition_id: w.definitionId,
+            key: w.key,
+            value: null,
+            source_key: w.sourceKey,
+            matched_by: w.matchedBy,
+            created_at: null,
+            updated_at: null,
+          };
+        });
       });
-      return { status: "ok", fields };
+      return { status: "ok", results };
     },
 
     async getContactInfo({ caller, contactId }) {

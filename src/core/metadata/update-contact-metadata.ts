@@ -1,11 +1,19 @@
 import { ApiError } from "../../errors";
 import type { VerifiedCallers } from "../auth/verified-callers";
+import type { FieldDefinition } from "../fields/definition";
+import { indexDefinitions } from "../fields/definition-index";
 import type { FieldMatcher } from "../matching/field-matcher";
 import type { LlmCallReport } from "../matching/llm-port";
 import type { Caller, ContactStore, FieldDefinitionStore, StoredField } from "../ports";
 import type { MetadataEntry } from "./metadata-value";
-import type { NormalizedField } from "./normalize-entries";
-import { planMetadataUpdate, type Resolution, type ValueFormatter } from "./plan-update";
+import { type NormalizedField, normalizeEntries } from "./normalize-entries";
+import {
+  type FieldWrite,
+  type LearnedAlias,
+  planMetadataUpdate,
+  type Resolution,
+  type ValueFormatter,
+} from "./plan-update";
 
 export interface UpdateMetadataDeps {
   contacts: ContactStore;
@@ -23,44 +31,122 @@ export interface UpdateMetadataDeps {
 
 export type UpdatedField = StoredField & { warning?: string };
 
+/** The outcome for one contact of a (bulk) update: its fields, or why it was not updated. */
+export type ItemResult = { status: 200; fields: UpdatedField[] } | { status: 400 | 404; error: ApiError };
+
+interface Item {
+  contactId: string;
+  entries: readonly MetadataEntry[];
+}
+
+const unresolved: Resolution = { mapped: new Map(), extracted: [], learnedAliases: [] };
+
 /**
- * The whole update: one KV read for the definitions, the plan (at most one LLM call), then one
- * database statement that authenticates, checks the contact and writes. New definitions and
- * learned aliases go to KV only after that commit.
+ * Updates one contact: the bulk path with a single item, failing the request with that item's
+ * error (so a bad key is a 400 and a foreign contact a 404).
  */
 export async function updateContactMetadata(
   deps: UpdateMetadataDeps,
   input: { caller: Caller; contactId: string; requestId: string; entries: readonly MetadataEntry[] },
 ): Promise<UpdatedField[]> {
+  const [result] = await updateContactsMetadata(deps, {
+    caller: input.caller,
+    requestId: input.requestId,
+    items: [{ contactId: input.contactId, entries: input.entries }],
+  });
+  if (!result) {
+    throw new Error("one item in, no result out");
+  }
+  if (result.status !== 200) {
+    throw result.error;
+  }
+  return result.fields;
+}
+
+/**
+ * The whole update for any number of contacts: one KV read for the definitions (none when the
+ * isolate has them), at most one LLM call for every unmatched key of every item, then one
+ * database statement that authenticates, checks each contact and writes everything. New
+ * definitions and learned aliases go to KV only after that commit. An item with a bad key or a
+ * missing contact fails alone.
+ */
+export async function updateContactsMetadata(
+  deps: UpdateMetadataDeps,
+  input: { caller: Caller; requestId: string; items: readonly Item[] },
+): Promise<ItemResult[]> {
   const { caller } = input;
-  const definitions = await deps.fieldDefinitions.list(caller.tenantId);
-  const plan = await planMetadataUpdate(input.entries, definitions, {
-    definitionIdFor: (key) => deps.definitionIdFor(caller.tenantId, key),
-    now: deps.now().toISOString(),
-    formatValue: deps.formatValue,
-    resolveUnmatched: (fields, defs) => askMatcher(deps, caller, fields, defs),
+  const results: (ItemResult | undefined)[] = input.items.map(() => undefined);
+  const normalized = new Map<number, NormalizedField[]>();
+  input.items.forEach((item, index) => {
+    try {
+      normalized.set(index, normalizeEntries(item.entries));
+    } catch (err) {
+      if (!(err instanceof ApiError)) {
+        throw err;
+      }
+      results[index] = { status: 400, error: err };
+    }
   });
 
-  const result = await deps.contacts.applyMetadata({
-    caller,
-    contactId: input.contactId,
-    requestId: input.requestId,
-    writes: plan.writes,
-  });
-  if (result.status === "unauthorized") {
+  if (normalized.size === 0) {
+    // Every item was refused on its own: nothing to read, ask or write.
+    return results.map(
+      (r) => r ?? { status: 400, error: new ApiError("BAD_REQUEST", "item was not processed") },
+    );
+  }
+  const definitions = await deps.fieldDefinitions.list(caller.tenantId);
+  const shared = await resolveOnce(deps, caller, normalized, definitions);
+
+  const planned: { index: number; contactId: string; writes: FieldWrite[] }[] = [];
+  const newDefinitions = new Map<string, FieldDefinition>();
+  const learnedAliases: LearnedAlias[] = [...shared.learnedAliases];
+  const now = deps.now().toISOString();
+  for (const [index] of normalized) {
+    const item = input.items[index];
+    if (!item) {
+      continue;
+    }
+    const plan = await planMetadataUpdate(item.entries, definitions, {
+      definitionIdFor: (key) => deps.definitionIdFor(caller.tenantId, key),
+      now,
+      formatValue: deps.formatValue,
+      resolveUnmatched: async () => shared.forItem(index),
+    });
+    planned.push({ index, contactId: item.contactId, writes: plan.writes });
+    for (const definition of plan.newDefinitions) {
+      newDefinitions.set(definition.key, definition);
+    }
+  }
+
+  const applied = await deps.contacts.applyMetadata({ caller, requestId: input.requestId, items: planned });
+  if (applied.status === "unauthorized") {
     throw new ApiError("UNAUTHORIZED", "invalid or revoked API key");
   }
   deps.verifiedCallers.remember(caller.keyHash);
-  if (result.status === "contact_not_found") {
-    throw new ApiError("NOT_FOUND", `contact ${input.contactId} not found`);
-  }
 
-  if (plan.newDefinitions.length > 0 || plan.learnedAliases.length > 0) {
+  planned.forEach(({ index, contactId, writes }, position) => {
+    const fields = applied.results[position];
+    if (!fields) {
+      results[index] = { status: 404, error: new ApiError("NOT_FOUND", `contact ${contactId} not found`) };
+      return;
+    }
+    const warnings = new Map(writes.flatMap((w) => (w.warning ? [[w.key, w.warning] as const] : [])));
+    results[index] = {
+      status: 200,
+      fields: fields.map((field) => {
+        const warning = warnings.get(field.key);
+        return warning ? { ...field, warning } : field;
+      }),
+    };
+  });
+
+  const written = planned.filter((_, position) => applied.results[position]).length > 0;
+  if (written && (newDefinitions.size > 0 || learnedAliases.length > 0)) {
     try {
       await deps.fieldDefinitions.record(caller.tenantId, {
-        definitions: plan.newDefinitions,
-        aliases: plan.learnedAliases,
-        now: deps.now().toISOString(),
+        definitions: [...newDefinitions.values()],
+        aliases: learnedAliases,
+        now,
       });
     } catch (err) {
       // The values are committed; a lost definition is recreated (same id) and a lost alias
@@ -69,21 +155,59 @@ export async function updateContactMetadata(
     }
   }
 
-  const warnings = new Map(plan.writes.flatMap((w) => (w.warning ? [[w.key, w.warning] as const] : [])));
-  return result.fields.map((field) => {
-    const warning = warnings.get(field.key);
-    return warning ? { ...field, warning } : field;
-  });
+  return results.map(
+    (r) => r ?? { status: 400, error: new ApiError("BAD_REQUEST", "item was not processed") },
+  );
 }
 
-const unresolved: Resolution = { mapped: new Map(), extracted: [], learnedAliases: [] };
+/**
+ * ONE matcher call for the unmatched keys of all items. The LLM sees each key once, with the value
+ * of its first item; a rewritten value or a fact found in free text belongs to that item only,
+ * while the key's mapping (and the alias it teaches) holds for every item.
+ */
+async function resolveOnce(
+  deps: UpdateMetadataDeps,
+  caller: Caller,
+  normalized: ReadonlyMap<number, readonly NormalizedField[]>,
+  definitions: readonly FieldDefinition[],
+): Promise<{ forItem: (index: number) => Resolution; learnedAliases: readonly LearnedAlias[] }> {
+  const index = indexDefinitions(definitions);
+  const asked = new Map<string, { field: NormalizedField; item: number }>();
+  for (const [item, fields] of normalized) {
+    for (const field of fields) {
+      if (!asked.has(field.key) && !index.has(field.key)) {
+        asked.set(field.key, { field, item });
+      }
+    }
+  }
+  if (asked.size === 0) {
+    return { forItem: () => unresolved, learnedAliases: [] };
+  }
+  const resolution = await askMatcher(
+    deps,
+    caller,
+    [...asked.values()].map((a) => a.field),
+    definitions,
+  );
+  const sourceItem = (key: string) => asked.get(key)?.item;
+  const sourceKeyItem = new Map([...asked.values()].map((a) => [a.field.sourceKey, a.item]));
+  return {
+    learnedAliases: resolution.learnedAliases,
+    forItem: (item) => ({
+      mapped: new Map(
+        [...resolution.mapped].map(([key, m]) => [key, sourceItem(key) === item ? m : { ...m, value: null }]),
+      ),
+      extracted: resolution.extracted.filter((e) => sourceKeyItem.get(e.sourceKey) === item),
+      learnedAliases: [],
+    }),
+  };
+}
 
-/** One matcher call for all unmatched fields; any failure means "nothing matched", never a failed request. */
 async function askMatcher(
   deps: UpdateMetadataDeps,
   caller: Caller,
   fields: readonly NormalizedField[],
-  definitions: Parameters<FieldMatcher["match"]>[1],
+  definitions: readonly FieldDefinition[],
 ): Promise<Resolution> {
   if (!deps.matcher || definitions.length === 0) {
     deps.onLlmCall?.({ calls: 0, durationMs: 0, outcome: "not_configured" });
