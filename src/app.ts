@@ -4,6 +4,10 @@ import { Hono } from "hono/tiny";
 import type { HonoEnv } from "./env";
 import { ApiError, handleError } from "./errors";
 import { services } from "./middleware/services";
+import {
+  registerUpdateContactsMetadata,
+  updateContactsMetadataRoute,
+} from "./routes/bulk/update-contacts-metadata";
 import { createContactRoute, registerCreateContact } from "./routes/contacts/create-contact";
 import { getContactInfoRoute, registerGetContactInfo } from "./routes/contacts/get-info";
 import { registerUpdateContactMetadata, updateMetadataRoute } from "./routes/contacts/update-metadata";
@@ -24,6 +28,7 @@ export function createApp(): Hono<HonoEnv> {
 
   registerDocs(app, [
     updateMetadataRoute,
+    updateContactsMetadataRoute,
     getContactInfoRoute,
     createContactRoute,
     listCustomFieldsRoute,
@@ -34,6 +39,7 @@ export function createApp(): Hono<HonoEnv> {
   app.use("/api/*", services());
   // Contacts
   registerUpdateContactMetadata(app);
+  registerUpdateContactsMetadata(app);
   registerGetContactInfo(app);
   registerCreateContact(app);
   // Custom field definitions (KV)

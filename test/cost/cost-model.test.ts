@@ -123,6 +123,27 @@ describe("cost per request", () => {
     });
   });
 
+  it("bulk: 100 contacts with shared unknown keys cost 1 round trip and 1 LLM call", async () => {
+    const t = await tenantWith100Fields();
+    await updateMetadata(t, { field_0: "warm" });
+    const contacts = await Promise.all(Array.from({ length: 100 }, () => seedContact(t.tenantId)));
+    await scriptLlm(t.token, [mapAll(["bulk_alpha", "bulk_beta"])]);
+    const body = {
+      items: contacts.map((id, i) => ({
+        aiContactId: id,
+        metadata: { field_1: `v${i}`, field_2: "x", bulk_alpha: `a${i}`, bulk_beta: `b${i}` },
+      })),
+    };
+    const cost = await measure(() =>
+      call("/api/public/contacts/update-metadata", {
+        method: "POST",
+        headers: { "x-api-key": t.apiKey, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+    );
+    expect(cost).toEqual({ status: 200, roundTrips: 1, llmCalls: 1, kv: "reads=1 writes=1" });
+  });
+
   it("info: a contact with 200 fields costs 1 round trip", async () => {
     const t = await tenantWith100Fields();
     const contactId = await seedContact(t.tenantId);

@@ -12,5 +12,6 @@ export interface LlmClient {
 export interface LlmCallReport {
   calls: number;
   durationMs: number;
-  outcome: "ok" | "not_configured" | "failed" | "invalid_answer";
+  /** `no_definitions`: the tenant has nothing to map to, so no call was worth making. */
+  outcome: "ok" | "not_configured" | "no_definitions" | "failed" | "invalid_answer";
 }

@@ -88,7 +88,7 @@ export async function updateContactsMetadata(
     }
   });
 
-  if (normalized.size === 0) {
+  if (normalized.size === 0 && input.items.length > 0) {
     // Every item was refused on its own: nothing to read, ask or write.
     return results.map(
       (r) => r ?? { status: 400, error: new ApiError("BAD_REQUEST", "item was not processed") },
@@ -210,7 +210,11 @@ async function askMatcher(
   definitions: readonly FieldDefinition[],
 ): Promise<Resolution> {
   if (!deps.matcher || definitions.length === 0) {
-    deps.onLlmCall?.({ calls: 0, durationMs: 0, outcome: "not_configured" });
+    deps.onLlmCall?.({
+      calls: 0,
+      durationMs: 0,
+      outcome: deps.matcher ? "no_definitions" : "not_configured",
+    });
     return unresolved;
   }
   await ensureVerified(deps, caller);
