@@ -5,6 +5,8 @@ import type { FieldWrite, LearnedAlias, MatchedBy } from "./metadata/plan-update
 export interface Caller {
   tenantId: string;
   keyHash: string;
+  /** What the hash is of: an API key (default) or a webhook URL token. */
+  via?: "api_key" | "webhook";
 }
 
 export interface StoredField {
@@ -44,7 +46,11 @@ export interface ContactStore {
     caller: Caller;
     requestId: string;
     items: readonly { contactId: string; writes: readonly FieldWrite[] }[];
-  }): Promise<{ status: "unauthorized" } | { status: "ok"; results: (StoredField[] | null)[] }>;
+    /** Webhook callers: the submission's own id; if it was applied before, nothing is written. */
+    deliveryId?: string | undefined;
+  }): Promise<
+    { status: "unauthorized" } | { status: "duplicate" } | { status: "ok"; results: (StoredField[] | null)[] }
+  >;
   getContactInfo(input: {
     caller: Caller;
     contactId: string;

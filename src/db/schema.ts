@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow();
@@ -63,6 +63,41 @@ export const contactFieldValues = pgTable(
   (t) => [uniqueIndex("contact_field_values_contact_key_idx").on(t.contactId, t.key)],
 );
 
+/** A per-tenant webhook URL for form builders: it can only update contacts, never read. */
+export const webhooks = pgTable(
+  "webhooks",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    /** Visible start of the URL token (`whk_XXXXXXXX`), to list and revoke it. */
+    prefix: text("prefix").notNull(),
+    /** Hex SHA-256 of the URL token; like API keys, the token itself is never stored. */
+    tokenHash: text("token_hash").notNull(),
+    /** Shared secret for signature checks (Typeform, Tally, Webflow, X-Signature); HMAC needs it in the clear. */
+    signingSecret: text("signing_secret"),
+    createdAt: createdAt(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, precision: 3 }),
+  },
+  (t) => [uniqueIndex("webhooks_token_hash_idx").on(t.tokenHash), index("webhooks_prefix_idx").on(t.prefix)],
+);
+
+/** Submissions already applied, by the source's own id, so a retried delivery changes nothing. */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    webhookId: uuid("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull(),
+    /** The answer given the first time, replayed to retries. */
+    response: jsonb("response"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.webhookId, t.eventId] })],
+);
+
 export interface ActivityChange {
   key: string;
   source_key: string;
@@ -79,6 +114,8 @@ export const contactActivities = pgTable(
       .notNull()
       .references(() => contacts.id, { onDelete: "cascade" }),
     apiKeyId: uuid("api_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    /** Set instead of api_key_id when the update came through a webhook URL. */
+    webhookId: uuid("webhook_id").references(() => webhooks.id, { onDelete: "set null" }),
     requestId: text("request_id").notNull(),
     kind: text("kind").notNull().default(sql`'metadata_updated'`),
     changes: jsonb("changes").$type<ActivityChange[]>().notNull(),

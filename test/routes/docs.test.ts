@@ -15,6 +15,7 @@ describe("documentation", () => {
       "/api/public/contact",
       "/api/public/contact/{aiContactId}/info",
       "/api/public/contact/{aiContactId}/update-metadata",
+      "/api/public/contacts/update-metadata",
       "/api/public/custom-fields",
       "/api/public/custom-fields/{key}",
     ]);

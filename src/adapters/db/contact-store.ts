@@ -43,9 +43,18 @@ const toContact = (row: Record<string, unknown>): Contact => ({
   updated_at: iso(row.updated_at),
 });
 
-/** The live key row of the caller; every statement below starts from it, so auth costs no extra trip. */
-const authCte = (caller: Caller) => sql`auth AS (
-  SELECT id AS api_key_id, tenant_id FROM api_keys
+/**
+ * The live credential of the caller (an API key, or a webhook URL token); every statement below
+ * starts from it, so auth costs no extra round trip.
+ */
+export const authCte = (caller: Caller) =>
+  caller.via === "webhook"
+    ? sql`auth AS (
+  SELECT NULL::uuid AS api_key_id, id AS webhook_id, tenant_id FROM webhooks
+  WHERE token_hash = ${caller.keyHash} AND tenant_id = ${caller.tenantId}::uuid AND revoked_at IS NULL
+)`
+    : sql`auth AS (
+  SELECT id AS api_key_id, NULL::uuid AS webhook_id, tenant_id FROM api_keys
   WHERE key_hash = ${caller.keyHash} AND tenant_id = ${caller.tenantId}::uuid AND revoked_at IS NULL
 )`;
 
@@ -81,7 +90,7 @@ async function run(db: Database, query: SQL) {
 
 export function createContactStore(db: Database): ContactStore {
   return {
-    async applyMetadata({ caller, requestId, items }) {
+    async applyMetadata({ caller, requestId, items, deliveryId }) {
       const input = JSON.stringify(
         items.flatMap(({ contactId, writes }) =>
           writes.map((w) => ({
@@ -102,9 +111,18 @@ export function createContactStore(db: Database): ContactStore {
         db,
         sql`
         WITH ${authCte(caller)},
+        delivery AS (
+          -- A webhook submission is applied once: a retry finds its id taken and writes nothing.
+          INSERT INTO webhook_deliveries (webhook_id, event_id)
+          SELECT auth.webhook_id, ${deliveryId ?? null}::text FROM auth
+          WHERE ${deliveryId ?? null}::text IS NOT NULL AND auth.webhook_id IS NOT NULL
+          ON CONFLICT DO NOTHING
+          RETURNING 1
+        ),
         target AS (
-          SELECT c.id, c.tenant_id, auth.api_key_id FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
+          SELECT c.id, c.tenant_id, auth.api_key_id, auth.webhook_id FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
           WHERE c.id IN (SELECT jsonb_array_elements_text(${wanted}::jsonb)::uuid)
+            AND (${deliveryId ?? null}::text IS NULL OR EXISTS (SELECT 1 FROM delivery))
         ),
         input AS (
           SELECT * FROM ROWS FROM (
@@ -132,8 +150,8 @@ export function createContactStore(db: Database): ContactStore {
           RETURNING v.contact_id, v.id, v.key, v.value AS old_value
         ),
         activity AS (
-          INSERT INTO contact_activities (tenant_id, contact_id, api_key_id, request_id, kind, changes)
-          SELECT t.tenant_id, t.id, t.api_key_id, ${requestId}, 'metadata_updated',
+          INSERT INTO contact_activities (tenant_id, contact_id, api_key_id, webhook_id, request_id, kind, changes)
+          SELECT t.tenant_id, t.id, t.api_key_id, t.webhook_id, ${requestId}, 'metadata_updated',
             (SELECT jsonb_agg(jsonb_build_object(
                 'key', i.key, 'source_key', i.source_key,
                 'old_value', COALESCE(u.old_value, c.old_value), 'new_value', i.value) ORDER BY i.ord)
@@ -146,6 +164,7 @@ export function createContactStore(db: Database): ContactStore {
         )
         SELECT
           EXISTS (SELECT 1 FROM auth) AS authorized,
+          (${deliveryId ?? null}::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM delivery)) AS duplicate,
           COALESCE((SELECT jsonb_agg(id) FROM target), '[]'::jsonb) AS found,
           (SELECT count(*) FROM activity) AS activities,
           COALESCE((SELECT jsonb_agg(to_jsonb(u) - 'old_value') FROM upserted u), '[]'::jsonb) AS upserted,
@@ -155,6 +174,7 @@ export function createContactStore(db: Database): ContactStore {
       const row = result.rows[0] as
         | {
             authorized: boolean;
+            duplicate: boolean;
             found: string[];
             upserted: (FieldRow & { contact_id: string })[];
             cleared: { contact_id: string; id: string; key: string }[];
@@ -162,6 +182,9 @@ export function createContactStore(db: Database): ContactStore {
         | undefined;
       if (!row?.authorized) {
         return { status: "unauthorized" };
+      }
+      if (row.duplicate) {
+        return { status: "duplicate" };
       }
       const found = new Set(row.found);
       const at = (contactId: string, key: string) => `${contactId}\u0000${key}`;

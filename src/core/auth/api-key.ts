@@ -4,7 +4,10 @@
  * claim is only trusted once the database has matched the key's SHA-256 hash, inside the same
  * statement that writes (see adapters/db/contact-store.ts).
  */
-const KEY_PATTERN = /^cmk_([0-9a-f]{32})_([A-Za-z0-9]{32})$/;
+/** `cmk_` for API keys, `whk_` for webhook URL tokens: same shape, never interchangeable. */
+export type TokenKind = "cmk" | "whk";
+const patternOf = (kind: TokenKind) => new RegExp(`^${kind}_([0-9a-f]{32})_([A-Za-z0-9]{32})$`);
+const KEY_PATTERN = patternOf("cmk");
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
 export interface ApiKeyClaim {
@@ -29,13 +32,21 @@ export async function sha256Hex(text: string): Promise<string> {
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-export function prefixOf(key: string): string {
-  const secret = KEY_PATTERN.exec(key)?.[2];
-  return secret ? `cmk_${secret.slice(0, 8)}` : key;
+export function prefixOf(key: string, kind: TokenKind = "cmk"): string {
+  const secret = patternOf(kind).exec(key)?.[2];
+  return secret ? `${kind}_${secret.slice(0, 8)}` : key;
 }
 
 /** Generates a key for a tenant; `randomBytes` is injected so callers decide the entropy source. */
 export async function generateApiKey(
+  tenantId: string,
+  randomBytes: (n: number) => Uint8Array = (n) => crypto.getRandomValues(new Uint8Array(n)),
+): Promise<NewApiKey> {
+  return generateToken("cmk", tenantId, randomBytes);
+}
+
+export async function generateToken(
+  kind: TokenKind,
   tenantId: string,
   randomBytes: (n: number) => Uint8Array = (n) => crypto.getRandomValues(new Uint8Array(n)),
 ): Promise<NewApiKey> {
@@ -48,13 +59,13 @@ export async function generateApiKey(
       }
     }
   }
-  const key = `cmk_${uuidToHex(tenantId)}_${secret}`;
-  return { key, prefix: prefixOf(key), hash: await sha256Hex(key) };
+  const key = `${kind}_${uuidToHex(tenantId)}_${secret}`;
+  return { key, prefix: prefixOf(key, kind), hash: await sha256Hex(key) };
 }
 
 /** Reads the tenant claim out of a key without any I/O; `null` for anything not shaped like a key. */
-export async function parseApiKey(key: string): Promise<ApiKeyClaim | null> {
-  const match = KEY_PATTERN.exec(key);
+export async function parseApiKey(key: string, kind: TokenKind = "cmk"): Promise<ApiKeyClaim | null> {
+  const match = (kind === "cmk" ? KEY_PATTERN : patternOf(kind)).exec(key);
   if (!match?.[1]) {
     return null;
   }

@@ -49,7 +49,9 @@ export async function updateContactMetadata(
   deps: UpdateMetadataDeps,
   input: { caller: Caller; contactId: string; requestId: string; entries: readonly MetadataEntry[] },
 ): Promise<UpdatedField[]> {
-  const [result] = await updateContactsMetadata(deps, {
+  const {
+    results: [result],
+  } = await updateContactsMetadata(deps, {
     caller: input.caller,
     requestId: input.requestId,
     items: [{ contactId: input.contactId, entries: input.entries }],
@@ -72,8 +74,8 @@ export async function updateContactMetadata(
  */
 export async function updateContactsMetadata(
   deps: UpdateMetadataDeps,
-  input: { caller: Caller; requestId: string; items: readonly Item[] },
-): Promise<ItemResult[]> {
+  input: { caller: Caller; requestId: string; items: readonly Item[]; deliveryId?: string | undefined },
+): Promise<{ duplicate: boolean; results: ItemResult[] }> {
   const { caller } = input;
   const results: (ItemResult | undefined)[] = input.items.map(() => undefined);
   const normalized = new Map<number, NormalizedField[]>();
@@ -90,9 +92,7 @@ export async function updateContactsMetadata(
 
   if (normalized.size === 0 && input.items.length > 0) {
     // Every item was refused on its own: nothing to read, ask or write.
-    return results.map(
-      (r) => r ?? { status: 400, error: new ApiError("BAD_REQUEST", "item was not processed") },
-    );
+    return { duplicate: false, results: results.map((r) => r ?? notProcessed()) };
   }
   const definitions = await deps.fieldDefinitions.list(caller.tenantId);
   const shared = await resolveOnce(deps, caller, normalized, definitions);
@@ -118,11 +118,19 @@ export async function updateContactsMetadata(
     }
   }
 
-  const applied = await deps.contacts.applyMetadata({ caller, requestId: input.requestId, items: planned });
+  const applied = await deps.contacts.applyMetadata({
+    caller,
+    requestId: input.requestId,
+    items: planned,
+    deliveryId: input.deliveryId,
+  });
   if (applied.status === "unauthorized") {
     throw new ApiError("UNAUTHORIZED", "invalid or revoked API key");
   }
   deps.verifiedCallers.remember(caller.keyHash);
+  if (applied.status === "duplicate") {
+    return { duplicate: true, results: [] };
+  }
 
   planned.forEach(({ index, contactId, writes }, position) => {
     const fields = applied.results[position];
@@ -155,10 +163,13 @@ export async function updateContactsMetadata(
     }
   }
 
-  return results.map(
-    (r) => r ?? { status: 400, error: new ApiError("BAD_REQUEST", "item was not processed") },
-  );
+  return { duplicate: false, results: results.map((r) => r ?? notProcessed()) };
 }
+
+const notProcessed = (): ItemResult => ({
+  status: 400,
+  error: new ApiError("BAD_REQUEST", "item was not processed"),
+});
 
 /**
  * ONE matcher call for the unmatched keys of all items. The LLM sees each key once, with the value

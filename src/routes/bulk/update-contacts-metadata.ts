@@ -104,7 +104,7 @@ export function registerUpdateContactsMetadata(app: Hono<HonoEnv>): void {
       seen.add(item.aiContactId);
     });
     const accepted = items.flatMap((item, index) => (duplicates.has(index) ? [] : [{ item, index }]));
-    const results = await withLlmTiming(c, (deps) =>
+    const { results } = await withLlmTiming(c, (deps) =>
       updateContactsMetadata(deps, {
         caller: c.get("caller"),
         requestId: c.get("requestId"),
