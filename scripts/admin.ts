@@ -2,11 +2,15 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { type DevState, readJson } from "./lib/local-state";
 import { createApiKey, createTenant, type Query, revokeApiKey } from "./lib/tenants";
+import { createWebhook, listWebhooks, revokeWebhook } from "./lib/webhooks";
 
 const USAGE = `usage:
   npm run admin -- tenant create --name <name>
   npm run admin -- key create --tenant <tenant id>
   npm run admin -- key revoke --key <api key or prefix>
+  npm run admin -- webhook create --tenant <tenant id> [--signing-secret <secret>]
+  npm run admin -- webhook list --tenant <tenant id>
+  npm run admin -- webhook revoke --webhook <token, prefix or id>
 Uses DATABASE_URL when set, else the database of a running \`npm run dev\`.`;
 
 function databaseUrl(): string {
@@ -20,7 +24,13 @@ function databaseUrl(): string {
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { name: { type: "string" }, tenant: { type: "string" }, key: { type: "string" } },
+    options: {
+      name: { type: "string" },
+      tenant: { type: "string" },
+      key: { type: "string" },
+      webhook: { type: "string" },
+      "signing-secret": { type: "string" },
+    },
   });
   const command = positionals.join(" ");
   const client = new pg.Client({ connectionString: databaseUrl() });
@@ -37,6 +47,18 @@ async function main(): Promise<void> {
       const { revoked } = await revokeApiKey(query, values.key);
       if (revoked.length === 0) {
         throw new Error("no live key matches");
+      }
+      console.log(JSON.stringify({ revoked }));
+    } else if (command === "webhook create" && values.tenant) {
+      console.log(JSON.stringify(await createWebhook(query, values.tenant, values["signing-secret"])));
+    } else if (command === "webhook list" && values.tenant) {
+      for (const webhook of await listWebhooks(query, values.tenant)) {
+        console.log(JSON.stringify(webhook));
+      }
+    } else if (command === "webhook revoke" && values.webhook) {
+      const { revoked } = await revokeWebhook(query, values.webhook);
+      if (revoked.length === 0) {
+        throw new Error("no live webhook matches");
       }
       console.log(JSON.stringify({ revoked }));
     } else {

@@ -15,6 +15,7 @@ import { deleteCustomFieldRoute, registerDeleteCustomField } from "./routes/cust
 import { listCustomFieldsRoute, registerListCustomFields } from "./routes/custom-fields/list";
 import { putCustomFieldRoute, registerPutCustomField } from "./routes/custom-fields/put";
 import { registerDocs } from "./routes/docs";
+import { receiveSubmissionRoute, registerReceiveSubmission } from "./routes/webhooks/receive-submission";
 
 /** The API's table of contents: middlewares, then one register call per route. */
 export function createApp(): Hono<HonoEnv> {
@@ -34,6 +35,7 @@ export function createApp(): Hono<HonoEnv> {
     listCustomFieldsRoute,
     putCustomFieldRoute,
     deleteCustomFieldRoute,
+    receiveSubmissionRoute,
   ]);
 
   app.use("/api/*", services());
@@ -46,6 +48,8 @@ export function createApp(): Hono<HonoEnv> {
   registerListCustomFields(app);
   registerPutCustomField(app);
   registerDeleteCustomField(app);
+  // Form builders' webhooks (a URL token instead of an API key)
+  registerReceiveSubmission(app);
 
   return app;
 }

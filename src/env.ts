@@ -1,6 +1,7 @@
 import * as z from "zod/mini";
 import type { UpdateMetadataDeps } from "./core/metadata/update-contact-metadata";
 import type { Caller } from "./core/ports";
+import type { WebhookStore } from "./core/webhooks/webhook-port";
 import type { LlmMatcher } from "./llm-matcher/worker";
 
 /**
@@ -25,6 +26,7 @@ export type Config = z.infer<typeof ConfigSchema>;
 export type Services = Omit<UpdateMetadataDeps, "onLlmCall"> & {
   /** Per-API-key request limit; absent where no binding is configured. */
   rateLimiter?: RateLimit | undefined;
+  webhooks: WebhookStore;
 };
 
 export interface HonoEnv {

@@ -2,6 +2,7 @@ import type { MiddlewareHandler } from "hono";
 import { setMetric } from "hono/timing";
 import { createDatabase } from "../adapters/db/client";
 import { createContactStore } from "../adapters/db/contact-store";
+import { createWebhookStore } from "../adapters/db/webhook-store";
 import {
   createFieldDefinitionStore,
   type KvUsage,
@@ -12,6 +13,7 @@ import { VerifiedCallers } from "../core/auth/verified-callers";
 import { definitionIdFor } from "../core/fields/definition-id";
 import { formatValue } from "../core/format/format-value";
 import type { ContactStore } from "../core/ports";
+import type { WebhookStore } from "../core/webhooks/webhook-port";
 import { ConfigSchema, type HonoEnv } from "../env";
 import { ApiError } from "../errors";
 
@@ -24,9 +26,9 @@ const tenantRecords = new TenantRecordCache(30_000, () => Date.now());
  * Config and the database client depend only on the env, which workerd keeps as one object per
  * isolate: parse and build them once, not on every request.
  */
-const perEnv = new WeakMap<object, { contacts: ContactStore }>();
+const perEnv = new WeakMap<object, { contacts: ContactStore; webhooks: WebhookStore }>();
 
-function envServices(env: HonoEnv["Bindings"]): { contacts: ContactStore } {
+function envServices(env: HonoEnv["Bindings"]): { contacts: ContactStore; webhooks: WebhookStore } {
   const known = perEnv.get(env);
   if (known) {
     return known;
@@ -37,16 +39,15 @@ function envServices(env: HonoEnv["Bindings"]): { contacts: ContactStore } {
     throw new ApiError("INTERNAL_SERVER_ERROR", "service is not configured");
   }
   const config = parsed.data;
-  const built = {
-    contacts: createContactStore(createDatabase(config.DATABASE_URL, config.LOCAL_NEON_SQL_ENDPOINT)),
-  };
+  const db = createDatabase(config.DATABASE_URL, config.LOCAL_NEON_SQL_ENDPOINT);
+  const built = { contacts: createContactStore(db), webhooks: createWebhookStore(db) };
   perEnv.set(env, built);
   return built;
 }
 
 /** Builds the request's services from the env; nothing after this reads `c.env`. */
 export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
-  const { contacts } = envServices(c.env);
+  const { contacts, webhooks } = envServices(c.env);
   const requestId = c.get("requestId");
   const kvUsage: KvUsage = { reads: 0, writes: 0 };
   c.set("services", {
@@ -58,6 +59,7 @@ export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
     matcher: c.env.LLM_MATCHER ? createMatcherBinding(c.env.LLM_MATCHER) : undefined,
     verifiedCallers,
     rateLimiter: c.env.API_KEY_RATE_LIMITER,
+    webhooks,
     logError: (event, err) =>
       console.error(
         JSON.stringify({ request_id: requestId, event, error: err instanceof Error ? err.name : "unknown" }),

@@ -75,7 +75,7 @@ function isUnavailable(err: unknown): boolean {
 }
 
 /** Every statement goes through here: an unreachable database is a 503 with Retry-After, not a 500. */
-async function run(db: Database, query: SQL) {
+export async function run(db: Database, query: SQL) {
   try {
     return await db.execute(query);
   } catch (err) {

@@ -24,5 +24,7 @@ export function parseGoogleForms(body: MetadataRecord): ParsedSubmission {
   // tells a retry (same pair) from an edit (new pair).
   const responseId = textOf(body.responseId);
   const timestamp = textOf(body.timestamp);
-  return builder.build(responseId !== undefined && timestamp !== undefined ? `${responseId}@${timestamp}` : responseId);
+  return builder.build(
+    responseId !== undefined && timestamp !== undefined ? `${responseId}@${timestamp}` : responseId,
+  );
 }

@@ -2,7 +2,14 @@ import { ApiError } from "../../errors";
 import type { MetadataValue } from "../metadata/metadata-value";
 import { parseJsonValue } from "../metadata/parse-json-body";
 import type { ParsedSubmission } from "./parse-submission";
-import { firstText, isRecord, isUnanswered, type MetadataRecord, SubmissionBuilder, textOf } from "./submission-builder";
+import {
+  firstText,
+  isRecord,
+  isUnanswered,
+  type MetadataRecord,
+  SubmissionBuilder,
+  textOf,
+} from "./submission-builder";
 
 /**
  * Jotform posts multipart/form-data: `formID`, `submissionID`, `rawRequest` (the answers as a JSON
@@ -75,7 +82,11 @@ function answerOf(name: string, raw: MetadataValue): JotformAnswer | undefined {
     const [y, m, d] = [part("year") ?? "", part("month") ?? "", part("day") ?? ""];
     // ISO is the one date layout no reader misreads; `pretty` uses the form's own layout.
     const iso = /^\d{4}$/.test(y) && /^\d{1,2}$/.test(m) && /^\d{1,2}$/.test(d);
-    return { name, value: iso ? `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}` : join([y, m, d], "-"), shown: undefined };
+    return {
+      name,
+      value: iso ? `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}` : join([y, m, d], "-"),
+      shown: undefined,
+    };
   }
   const content = Object.entries(raw).filter(([k, v]) => !WIDGET_KEYS.has(k) && !isUnanswered(v));
   if (content.length === 0) {
@@ -109,7 +120,10 @@ function answersOf(raw: MetadataRecord): JotformAnswer[] {
  * shown value is unknown (or not found) gets no label, and the next label is then cut after the
  * last ", " so it does not swallow the unmatched segment.
  */
-export function labelsFromPretty(pretty: string, shown: readonly (string | undefined)[]): (string | undefined)[] {
+export function labelsFromPretty(
+  pretty: string,
+  shown: readonly (string | undefined)[],
+): (string | undefined)[] {
   let position = 0;
   let lost = false;
   return shown.map((value) => {
@@ -183,7 +197,12 @@ export function parseJotform(body: MetadataRecord): ParsedSubmission {
       answers.map((a) => a.shown),
     );
     answers.forEach((answer, i) => {
-      builder.add({ label: labels[i], fallbackLabel: answer.name, value: answer.value, names: [answer.name] });
+      builder.add({
+        label: labels[i],
+        fallbackLabel: answer.name,
+        value: answer.value,
+        names: [answer.name],
+      });
     });
   }
   // The submission id names the submission in every delivery of it.

@@ -1,5 +1,10 @@
 import { MAX_KEY_LENGTH, toFieldKey } from "../fields/field-key";
-import { isMetadataObject, JsonNumber, type MetadataEntry, type MetadataValue } from "../metadata/metadata-value";
+import {
+  isMetadataObject,
+  JsonNumber,
+  type MetadataEntry,
+  type MetadataValue,
+} from "../metadata/metadata-value";
 import type { ParsedSubmission, WebhookSource } from "./parse-submission";
 
 export type MetadataRecord = { readonly [key: string]: MetadataValue };
@@ -65,9 +70,7 @@ export function normaliseEmail(value: MetadataValue | undefined): string | undef
  * formats it with the tenant's settings. Undefined unless it reads as a phone number at all.
  */
 export function phoneCandidate(value: MetadataValue | undefined): string | undefined {
-  const phone = textOf(value)
-    ?.trim()
-    .replace(/^tel:/i, "");
+  const phone = textOf(value)?.trim().replace(/^tel:/i, "");
   if (phone === undefined || !/^\+?[\d\s().\-/\u00a0]+$/.test(phone)) {
     return undefined;
   }
@@ -76,14 +79,17 @@ export function phoneCandidate(value: MetadataValue | undefined): string | undef
 
 /**
  * A question title as a key: recall placeholders (`{{field:ref}}`, `{{hidden:x}}`) dropped, since
- * they are another answer's value, whitespace collapsed. A title whose key would be longer than a
- * key may be is cut at a word boundary, so one verbose question cannot make the request fail.
+ * they stand for another answer's value, and whitespace collapsed. A title whose key would be
+ * longer than a key may be is cut at a word boundary, so one verbose question cannot make the
+ * whole delivery fail.
  */
 export function cleanLabel(label: string): string {
-  let text = label
-    .replace(/\{\{[^{}]*\}\}/g, "")
-    .replace(/\s+/g, " ")
-    .trim();
+  const recalled = label.replace(/\{\{[^{}]*\}\}/g, "");
+  let text = recalled.replace(/\s+/g, " ").trim();
+  if (recalled !== label) {
+    // "Thanks, {{field:name}}!" reads "Thanks!" rather than "Thanks, !".
+    text = text.replace(/\s+(?=[,.!?;:])/g, "").replace(/[,;:]+(?=[.!?]|$)/g, "");
+  }
   while (toFieldKey(text).length > MAX_KEY_LENGTH) {
     const cut = text.lastIndexOf(" ", Math.min(text.length - 1, MAX_KEY_LENGTH));
     text = (cut > 0 ? text.slice(0, cut) : text.slice(0, Math.max(1, text.length - 16))).trim();

@@ -35,7 +35,8 @@ export function parseTypeform(body: MetadataRecord): ParsedSubmission {
       return fields.length;
     }
     const index = fields.findIndex(
-      (f) => (field.id !== undefined && f.id === field.id) || (field.ref !== undefined && f.ref === field.ref),
+      (f) =>
+        (field.id !== undefined && f.id === field.id) || (field.ref !== undefined && f.ref === field.ref),
     );
     return index === -1 ? fields.length : index;
   };
