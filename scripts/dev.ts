@@ -7,6 +7,7 @@ import pg from "pg";
 import { type DemoSeed, LOCAL_DIR, readJson, writeJson } from "./lib/local-state";
 import { migrateDatabase } from "./lib/migrate";
 import { createTenant, type Query } from "./lib/tenants";
+import { createWebhook } from "./lib/webhooks";
 import { demoOracle } from "./local/demo-llm-oracle";
 import { startFakeLlm } from "./local/fake-llm";
 import { startNeonProxy } from "./local/neon-proxy";
@@ -31,6 +32,10 @@ async function seedDemo(connectionString: string): Promise<{ seed: DemoSeed; fre
         known.tenantId,
       ]);
       if (rows.length > 0) {
+        if (!known.webhookPath) {
+          known.webhookPath = (await createWebhook(query, known.tenantId)).path;
+          writeJson("demo.json", known);
+        }
         return { seed: known, fresh: false };
       }
     }
@@ -42,7 +47,12 @@ async function seedDemo(connectionString: string): Promise<{ seed: DemoSeed; fre
     if (!contact) {
       throw new Error("demo contact insert returned no row");
     }
-    const seed = { tenantId: tenant_id, apiKey: api_key, contactId: contact.id };
+    const seed = {
+      tenantId: tenant_id,
+      apiKey: api_key,
+      contactId: contact.id,
+      webhookPath: (await createWebhook(query, tenant_id)).path,
+    };
     writeJson("demo.json", seed);
     return { seed, fresh: true };
   } finally {
@@ -165,6 +175,11 @@ Try:
     -H 'x-api-key: ${seed.apiKey}' -H 'content-type: application/json' \\
     -d '{"companyName": "Acme", "leadScore": 95, "tags": ["vip", "beta"], "empleados": "about 40"}'
   curl -s ${BASE}/api/public/contact/${seed.contactId}/info -H 'x-api-key: ${seed.apiKey}'
+
+Form builders post to the demo webhook URL (no API key; finds the contact by email, phone or ai_contact_id):
+  ${BASE}${seed.webhookPath}
+  curl -s -X POST ${BASE}${seed.webhookPath} -H 'content-type: application/json' \
+    -d '{"eventId": "demo-1", "eventType": "FORM_RESPONSE", "data": {"responseId": "r-1", "fields": [{"key": "q1", "label": "Email", "type": "INPUT_EMAIL", "value": "demo@example.com"}, {"key": "q2", "label": "Company size", "type": "MULTIPLE_CHOICE", "value": ["o2"], "options": [{"id": "o1", "text": "1-10"}, {"id": "o2", "text": "11-50"}]}]}}'
 
 Admin: npm run admin -- tenant create --name <name>   (Ctrl-C stops everything)
 `);

@@ -15,6 +15,8 @@ export interface DemoSeed {
   tenantId: string;
   apiKey: string;
   contactId: string;
+  /** `/api/webhooks/whk_...` of the demo tenant (absent in seeds from before webhooks existed). */
+  webhookPath?: string;
 }
 
 const file = (name: string) => join(LOCAL_DIR, name);

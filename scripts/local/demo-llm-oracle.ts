@@ -2,8 +2,9 @@ import type { FakeLlmResponse } from "./fake-llm";
 
 /**
  * What the fake LLM answers in `npm run dev` when no real LLM is configured: it reads our own
- * prompt (see src/core/matching/llm-prompt.ts) and maps an input to a definition when they share a
- * word, through a few Spanish/English synonyms. Just enough to see the LLM stage work locally.
+ * prompt (see src/core/matching/llm-prompt.ts) and maps an input to a definition whose words
+ * cover the input's, through a few Spanish/English synonyms. Just enough to see the LLM stage
+ * work locally; a real model does far better.
  */
 const SYNONYMS: Record<string, string> = {
   empresa: "company",
@@ -38,8 +39,16 @@ export function demoOracle(body: unknown): FakeLlmResponse {
   const user = messages.find((m) => m.role === "user")?.content ?? "{}";
   const data = JSON.parse(user) as PromptData;
   const mappings = data.inputs.map((input) => {
-    const inputWords = new Set(words(input.key));
-    const hit = data.definitions.find((d) => words(`${d.key} ${d.label}`).some((w) => inputWords.has(w)));
+    // Every word of the input must belong to the definition: "empleados" -> employee_count, but
+    // "company size" is not company_name.
+    const inputWords = words(input.key);
+    const hit =
+      inputWords.length === 0
+        ? undefined
+        : data.definitions.find((d) => {
+            const own = new Set(words(`${d.key} ${d.label}`));
+            return inputWords.every((w) => own.has(w));
+          });
     // Like a real model asked for a typed value: "about 40" -> "40" for a number field.
     const number = hit?.type === "number" ? (input.value?.match(/\d+/)?.[0] ?? null) : null;
     return { key: input.key, field: hit?.key ?? null, value: number };

@@ -136,7 +136,7 @@ describe("parseSubmission: Tally", () => {
       ["Which products interest you?", ["CRM", "Chatbot"]],
       ["Country", "United Kingdom"],
       ["Channels", ["WhatsApp", "Instagram"]],
-      ["Monthly budget (EUR)", n("1500.50")],
+      ["Monthly budget (EUR)", n("1500.5")],
       ["Preferred start date", "2024-06-01"],
       ["How likely are you to recommend us?", n("9")],
       [
@@ -360,6 +360,18 @@ describe("parseSubmission: Zapier, Make and unknown senders", () => {
   it("refuses a body that is not an object, like the metadata route", () => {
     expect(() => parseSubmission(["a"])).toThrow(ApiError);
     expect(() => parseSubmission("text")).toThrow(/JSON object/);
+  });
+
+  it("survives a hostile nesting depth (the pipeline refuses it later with a 400, not a 500)", () => {
+    let deep: MetadataValue = "x";
+    for (let i = 0; i < 200_000; i++) {
+      deep = [deep];
+    }
+    const body = {
+      event_type: "form_response",
+      form_response: { token: "t", answers: [], hidden: { deep } },
+    };
+    expect(parseSubmission(body).entries).toHaveLength(1);
   });
 
   it("does not take a value that is not an address for the email", () => {

@@ -28,21 +28,28 @@ export function firstText(value: MetadataValue | undefined): string | undefined 
 /**
  * A question nobody answered. Form builders send those as null, "" or empty structures, and in the
  * metadata pipeline null clears a field: an unanswered question must never erase what is stored.
+ * Walks without recursion: this runs before the pipeline's depth check, on hostile bodies too.
  */
 export function isUnanswered(value: MetadataValue | undefined): boolean {
-  if (value === undefined || value === null) {
-    return true;
+  const pending: (MetadataValue | undefined)[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (item === undefined || item === null) {
+      continue;
+    }
+    if (typeof item === "string") {
+      if (item.trim() !== "") {
+        return false;
+      }
+    } else if (Array.isArray(item) || isRecord(item)) {
+      for (const child of Array.isArray(item) ? item : Object.values(item)) {
+        pending.push(child);
+      }
+    } else {
+      return false;
+    }
   }
-  if (typeof value === "string") {
-    return value.trim() === "";
-  }
-  if (Array.isArray(value)) {
-    return value.every(isUnanswered);
-  }
-  if (isRecord(value)) {
-    return Object.values(value).every(isUnanswered);
-  }
-  return false;
+  return true;
 }
 
 const CONTACT_ID_KEYS = new Set(["ai_contact_id", "contact_id"]);

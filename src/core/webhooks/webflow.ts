@@ -32,13 +32,13 @@ export function parseWebflow(body: MetadataRecord): ParsedSubmission {
     if (CAPTCHA_FIELD.test(name)) {
       continue;
     }
-    // Webflow names its input types (FormTextInput, FormEmail…) but most forms use plain text inputs
-    // for everything, so the field name is what usually reveals the email and phone.
+    // The schema names each input's type, but its documented example types even the email field as
+    // FormTextInput, so the field name is what usually reveals the email and phone.
     const fieldType = typeOf(name);
     builder.add({
       label: name,
       value,
-      kind: /email/i.test(fieldType) ? "email" : /phone|tel/i.test(fieldType) ? "phone" : undefined,
+      kind: /email/i.test(fieldType) ? "email" : /phone/i.test(fieldType) ? "phone" : undefined,
     });
   }
   return builder.build(textOf(payload.id) ?? textOf(payload._id));
