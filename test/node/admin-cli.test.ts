@@ -67,6 +67,39 @@ describe("npm run admin", () => {
     });
   });
 
+  it("creates, lists and revokes webhook URLs; only the token's hash is stored", async () => {
+    const { tenant_id } = JSON.parse((await admin("tenant", "create", "--name", "hooks")).stdout) as {
+      tenant_id: string;
+    };
+    const made = JSON.parse(
+      (await admin("webhook", "create", "--tenant", tenant_id, "--signing-secret", "s3")).stdout,
+    ) as {
+      token: string;
+      path: string;
+      prefix: string;
+      signed: boolean;
+    };
+    expect(made.path).toBe(`/api/webhooks/${made.token}`);
+    expect(made.token).toMatch(/^whk_[0-9a-f]{32}_[A-Za-z0-9]{32}$/);
+    expect(made.signed).toBe(true);
+    const listed = (await admin("webhook", "list", "--tenant", tenant_id)).stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(listed).toEqual([
+      expect.objectContaining({ prefix: made.prefix, signed: true, revoked_at: null }),
+    ]);
+    const { rows } = await db.query("SELECT token_hash FROM webhooks WHERE tenant_id = $1", [tenant_id]);
+    expect(rows).toEqual([{ token_hash: await sha256Hex(made.token) }]);
+    expect(JSON.parse((await admin("webhook", "revoke", "--webhook", made.prefix)).stdout)).toEqual({
+      revoked: [made.prefix],
+    });
+    const after = JSON.parse((await admin("webhook", "list", "--tenant", tenant_id)).stdout.trim()) as {
+      revoked_at: string | null;
+    };
+    expect(after.revoked_at).not.toBeNull();
+  });
+
   it("prints usage and exits 2 on a bad command", async () => {
     await expect(admin("tenant", "explode")).rejects.toMatchObject({
       code: 2,

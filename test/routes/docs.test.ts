@@ -18,6 +18,7 @@ describe("documentation", () => {
       "/api/public/contacts/update-metadata",
       "/api/public/custom-fields",
       "/api/public/custom-fields/{key}",
+      "/api/webhooks/{token}",
     ]);
     const update = doc.paths["/api/public/contact/{aiContactId}/update-metadata"]?.post;
     expect(Object.keys(update?.responses ?? {}).sort()).toEqual([
