@@ -7,6 +7,7 @@ import type { CustomTypesConfig, FieldDef, PoolClient, QueryArrayConfig } from "
 import { DatabaseError, Pool } from "pg";
 import type { RawData, WebSocket } from "ws";
 import { WebSocketServer } from "ws";
+import { readBody } from "./node-http";
 
 export type NeonProxyStats = { roundTrips: number; httpQueries: number; wsMessages: number };
 
@@ -340,15 +341,6 @@ function errorBody(error: DatabaseError): Record<string, unknown> {
     body[field] = error[field];
   }
   return body;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 function json(status: number, value: unknown): Reply {

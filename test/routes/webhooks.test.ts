@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createWebhook, revokeWebhook } from "../../scripts/lib/webhooks";
 import { activityRows, call, fieldMap, query, seedContact, seedTenant, type TenantFixture } from "../harness";
+import { base64, hex, hmacSha256 } from "../signing";
 
 const FIXTURES = import.meta.glob<string>("../fixtures/webhooks/*.json", {
   query: "?raw",
@@ -71,17 +72,8 @@ function formBody(text: string): { body: BodyInit; contentType?: string } {
 }
 
 async function hmac(secret: string, data: string, encoding: "base64" | "hex"): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const bytes = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(data)));
-  return encoding === "hex"
-    ? [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("")
-    : btoa(String.fromCharCode(...bytes));
+  const bytes = await hmacSha256(secret, data);
+  return encoding === "hex" ? hex(bytes) : base64(bytes);
 }
 
 describe("webhooks: payloads as each builder sends them", () => {

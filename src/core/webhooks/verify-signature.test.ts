@@ -1,5 +1,6 @@
 /// <reference types="vite/client" />
 import { describe, expect, it } from "vitest";
+import { base64, hex, hmacSha256 } from "../../../test/signing";
 import { verifySignature, WEBFLOW_TOLERANCE_MS } from "./verify-signature";
 
 const fixtures = import.meta.glob<string>("../../../test/fixtures/webhooks/*.json", {
@@ -19,19 +20,7 @@ function body(name: string): Uint8Array {
 const SECRET = "whsec_test_3b9f0c2e7a1d";
 const NOW = 1_714_640_000_000;
 
-async function hmac(secret: string, message: Uint8Array): Promise<Uint8Array> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  return new Uint8Array(await crypto.subtle.sign("HMAC", key, message));
-}
-
-const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
-const hex = (bytes: Uint8Array) => Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+const hmac = hmacSha256;
 const withText = (prefix: string, bytes: Uint8Array) => {
   const head = new TextEncoder().encode(prefix);
   const out = new Uint8Array(head.length + bytes.length);
