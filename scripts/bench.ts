@@ -13,6 +13,7 @@ import { findFreePort, killLiveGroups } from "./bench/processes";
 import { type BenchReport, formatTable, type ScenarioResult } from "./bench/report";
 import {
   type BenchRequest,
+  BULK_ITEMS,
   buildScenarios,
   type FloorStatement,
   fieldKey,
@@ -54,6 +55,8 @@ function envInt(name: string, fallback: number, min: number): number {
 
 const config = {
   requestsPerScenario: envInt("BENCH_REQUESTS", 30, 1),
+  /** "bulk" sends 100 contacts per request: fewer requests keep the run about as long. */
+  bulkRequests: envInt("BENCH_BULK_REQUESTS", 15, 1),
   warmupPerScenario: envInt("BENCH_WARMUP", 3, 0),
   dbDelayMsEachWay: envInt("BENCH_DB_DELAY_MS", 20, 0),
   llmLatencyMs: envInt("BENCH_LLM_LATENCY_MS", 400, 0),
@@ -142,6 +145,11 @@ async function seedDatabase(connectionString: string): Promise<{ seed: Seed; api
       }
       return row.id;
     };
+    const bulk: string[] = [];
+    // One at a time: a pg.Client runs one query at once.
+    for (let n = 0; n < BULK_ITEMS; n++) {
+      bulk.push(await contact(`Bench bulk ${n}`));
+    }
     const seed: Seed = {
       tenantId: tenant_id,
       contacts: {
@@ -150,6 +158,7 @@ async function seedDatabase(connectionString: string): Promise<{ seed: Seed; api
         wide: await contact("Bench wide"),
         info: await contact("Bench info"),
         floor: await contact("Bench floor"),
+        bulk,
       },
     };
     await query(INFO_FIELDS_SQL, [tenant_id, seed.contacts.info]);
@@ -204,12 +213,35 @@ async function definitionsSize(http: Client, apiKey: string): Promise<Definition
   return { count: list.length, bytes: Buffer.byteLength(res.body) };
 }
 
+interface BulkItemResult {
+  index?: unknown;
+  status?: unknown;
+  fields?: unknown;
+}
+
+/** The per-item results of a bulk response (`{"results": [...]}`), or undefined for any other body. */
+function bulkResultsOf(body: string): BulkItemResult[] | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || !("results" in parsed)) {
+    return undefined;
+  }
+  const { results } = parsed;
+  return Array.isArray(results)
+    ? results.map((r: unknown) => (typeof r === "object" && r !== null ? r : {}))
+    : undefined;
+}
+
 function matchedByOf(body: string): string[] {
   const parsed: unknown = JSON.parse(body);
-  if (!Array.isArray(parsed)) {
-    return [];
-  }
-  return parsed.map((field: unknown) =>
+  const fields = Array.isArray(parsed)
+    ? parsed
+    : (bulkResultsOf(body) ?? []).flatMap((r) => (Array.isArray(r.fields) ? r.fields : []));
+  return fields.map((field: unknown) =>
     typeof field === "object" && field !== null && "matched_by" in field ? String(field.matched_by) : "?",
   );
 }
@@ -225,15 +257,31 @@ interface Run {
 }
 
 async function runScenario(run: Run, scenario: Scenario): Promise<ScenarioResult> {
-  const { warmupPerScenario: warmup, requestsPerScenario: count } = config;
+  const { warmupPerScenario: warmup } = config;
+  const count = scenario.requests ?? config.requestsPerScenario;
   let failures = 0;
+  let badItems = 0;
   const check = (sample: Sample) => {
-    if (sample.status >= 200 && sample.status <= 299) {
+    if (sample.status < 200 || sample.status > 299) {
+      failures++;
+      if (run.firstError === null) {
+        run.firstError = { scenario: scenario.name, status: sample.status, body: sample.body.slice(0, 2000) };
+      }
+      return;
+    }
+    // A bulk 200 carries each item's own status: any item that is not 200 fails the request.
+    const bad = (bulkResultsOf(sample.body) ?? []).filter((r) => r.status !== 200);
+    if (bad.length === 0) {
       return;
     }
     failures++;
+    badItems += bad.length;
     if (run.firstError === null) {
-      run.firstError = { scenario: scenario.name, status: sample.status, body: sample.body.slice(0, 2000) };
+      run.firstError = {
+        scenario: scenario.name,
+        status: typeof bad[0]?.status === "number" ? bad[0].status : sample.status,
+        body: `${bad.length} of the items failed; the first: ${JSON.stringify(bad[0]).slice(0, 2000)}`,
+      };
     }
   };
   for (let i = 0; i < warmup; i++) {
@@ -267,12 +315,13 @@ async function runScenario(run: Run, scenario: Scenario): Promise<ScenarioResult
   const floorMs = floorDbMs + (scenario.expectedLlmCalls > 0 ? config.llmLatencyMs : 0);
   const medianMs = median(ms);
   const ok = samples.filter((s) => s.status >= 200 && s.status <= 299);
-  const matchedBy = tally(ok.flatMap((s) => (s.body.startsWith("[") ? matchedByOf(s.body) : [])));
+  const matchedBy = tally(ok.flatMap((s) => (/^\s*[[{]/.test(s.body) ? matchedByOf(s.body) : [])));
   const reportedLlmCalls = sum(samples.map((s) => s.timing.llmCalls ?? 0));
   const result: ScenarioResult = {
     name: scenario.name,
     requests: count,
     non2xx: failures,
+    non200Items: badItems,
     medianMs,
     p95Ms: percentile(ms, 95),
     firstHalfMedianMs: median(ms.slice(0, Math.ceil(count / 2))),
@@ -372,7 +421,7 @@ async function main(): Promise<number> {
     const proxy = await startNeonProxy({ connectionString: postgres.connectionString, delayMs: 0 });
     teardown.add("neon proxy", () => proxy.stop());
     const { seed, apiKey } = await seedDatabase(postgres.connectionString);
-    const { scenarios, llmPlan } = buildScenarios(seed);
+    const { scenarios, llmPlan } = buildScenarios(seed, { bulkRequests: config.bulkRequests });
     const llm = await startFakeLlm({ latencyMs: config.llmLatencyMs, respond: planOracle(llmPlan) });
     teardown.add("fake LLM", () => llm.stop());
 

@@ -1,8 +1,12 @@
+import { BULK_ITEMS } from "./scenarios";
+
 export interface ScenarioResult {
   name: string;
   requests: number;
-  /** Responses outside 2xx, warm-up included: any makes the bench fail. */
+  /** Responses outside 2xx, or bulk 200s with an item that is not 200, warm-up included: any makes the bench fail. */
   non2xx: number;
+  /** Items of bulk responses (warm-up included) whose own status was not 200; each fails its request. */
+  non200Items: number;
   medianMs: number;
   p95Ms: number;
   /** Median of the first and second half of the measured requests: shows drift (e.g. a growing KV record). */
@@ -27,6 +31,7 @@ export interface ScenarioResult {
 export interface BenchReport {
   config: {
     requestsPerScenario: number;
+    bulkRequests: number;
     warmupPerScenario: number;
     dbDelayMsEachWay: number;
     llmLatencyMs: number;
@@ -106,10 +111,10 @@ export function formatTable(report: BenchReport): string {
     ),
     `no-I/O request (401, no API key): ${fixed(report.noIoRequestMedianMs)} ms median: wrangler dev + Worker overhead in every row`,
     `floor = median of one neon() round trip of the minimal statement through the same proxy (+${config.llmLatencyMs} ms LLM latency where one call is needed)`,
-    `${config.requestsPerScenario} requests per scenario after ${config.warmupPerScenario} warm-up, sequential; db delay ${config.dbDelayMsEachWay} ms each way; fake LLM latency ${config.llmLatencyMs} ms; ${report.definitionsAtEnd} definitions (${fixed(report.kvValueKiBAtEnd, 0)} KiB) in KV at the end; ${fixed(report.durationSeconds, 0)} s in all`,
+    `${config.requestsPerScenario} requests per scenario (bulk: ${config.bulkRequests}, of ${BULK_ITEMS} items each) after ${config.warmupPerScenario} warm-up, sequential; db delay ${config.dbDelayMsEachWay} ms each way; fake LLM latency ${config.llmLatencyMs} ms; ${report.definitionsAtEnd} definitions (${fixed(report.kvValueKiBAtEnd, 0)} KiB) in KV at the end; ${fixed(report.durationSeconds, 0)} s in all`,
     ...report.scenarios.map(
       (s) =>
-        `  ${s.name}: matched_by/req ${formatCounts(s.matchedByPerRequest)}; llm outcomes ${formatCounts(s.llmOutcomes)}; median 1st/2nd half ${fixed(s.firstHalfMedianMs)}/${fixed(s.secondHalfMedianMs)} ms`,
+        `  ${s.name}: ${s.non200Items > 0 ? `non-200 items ${s.non200Items}; ` : ""}matched_by/req ${formatCounts(s.matchedByPerRequest)}; llm outcomes ${formatCounts(s.llmOutcomes)}; median 1st/2nd half ${fixed(s.firstHalfMedianMs)}/${fixed(s.secondHalfMedianMs)} ms`,
     ),
     ...report.warnings.map((warning) => `WARNING: ${warning}`),
   ].join("\n");

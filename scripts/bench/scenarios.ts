@@ -1,6 +1,6 @@
 import { toFieldKey } from "../../src/core/fields/field-key";
 
-/** Text definitions `field_0` .. `field_99`: the 100 known keys of "wide", the first seven of "exact". */
+/** Text definitions `field_0` .. `field_99`: the 100 known keys of "wide", the first seven of "exact", two of "bulk". */
 export const TEXT_FIELD_COUNT = 100;
 export const TYPED_FIELDS = {
   lead_score: { label: "Lead score", type: "number" },
@@ -13,18 +13,29 @@ export const INFO_FIELD_COUNT = 200;
 const UNKNOWN_KEYS = 5;
 const WIDE_KNOWN = 100;
 const WIDE_UNKNOWN = 100;
+/** "bulk": contacts per request (one item each), and the keys of every item. */
+export const BULK_ITEMS = 100;
+const BULK_UNKNOWN = 2;
 /** Unknown keys are mapped to these, so `field_0..9` (sent by "exact") never gain aliases. */
 const ALIAS_TARGET_FIRST = 10;
 
 export interface Seed {
   tenantId: string;
-  contacts: { exact: string; unknown: string; wide: string; info: string; floor: string };
+  contacts: {
+    exact: string;
+    unknown: string;
+    wide: string;
+    info: string;
+    floor: string;
+    /** BULK_ITEMS contacts, one per item of a "bulk" request. */
+    bulk: readonly string[];
+  };
 }
 
 export interface BenchRequest {
   method: "GET" | "POST" | "PUT";
   path: string;
-  body?: Record<string, string>;
+  body?: Record<string, unknown>;
 }
 
 /** The one statement a minimal hand-written implementation would send for the same request. */
@@ -37,6 +48,8 @@ export interface Scenario {
   name: string;
   /** LLM calls the contract allows (and this bench's plan expects) per request. */
   expectedLlmCalls: number;
+  /** Measured requests, when not the bench's default (`BENCH_REQUESTS`). */
+  requests?: number;
   /** `index` counts warm-up requests too, so every request of a scenario can use fresh keys. */
   request(index: number): BenchRequest;
   floor(index: number): FloorStatement;
@@ -45,6 +58,11 @@ export interface Scenario {
 export const fieldKey = (n: number) => `field_${n}`;
 const unknownKey = (index: number, j: number) => `unk_r${index}_k${j}`;
 const wideKey = (index: number, j: number) => `wide_r${index}_k${j}`;
+/**
+ * Shares the word "field" with every `field_N` and no word with the thousands of `wide_r*_k*`
+ * definitions, so the planned target is always among the 200 definitions the LLM is offered.
+ */
+const bulkKey = (index: number, j: number) => `bulk_field_q${index}_x${j}`;
 
 /** Upsert of every value in one statement; no auth, no activity row: the cheapest possible write. */
 const upsertFloor = (seed: Seed, body: Record<string, string>): FloorStatement => ({
@@ -54,6 +72,21 @@ const upsertFloor = (seed: Seed, body: Record<string, string>): FloorStatement =
     ON CONFLICT (contact_id, key) DO UPDATE SET value = excluded.value, updated_at = now()`,
   params: [seed.tenantId, seed.contacts.floor, JSON.stringify(body)],
 });
+
+/** The same minimal upsert for every value of every item, still one statement. */
+const bulkUpsertFloor = (seed: Seed, items: readonly BulkItem[]): FloorStatement => ({
+  text: `INSERT INTO contact_field_values AS v
+      (tenant_id, contact_id, custom_field_definition_id, key, value, source_key, matched_by)
+    SELECT $1, (i.value->>'aiContactId')::uuid, gen_random_uuid(), e.key, e.value, e.key, 'exact'
+    FROM jsonb_array_elements($2::jsonb) AS i, jsonb_each_text(i.value->'metadata') AS e
+    ON CONFLICT (contact_id, key) DO UPDATE SET value = excluded.value, updated_at = now()`,
+  params: [seed.tenantId, JSON.stringify(items)],
+});
+
+interface BulkItem {
+  aiContactId: string;
+  metadata: Record<string, string>;
+}
 
 const update = (contactId: string, body: Record<string, string>): BenchRequest => ({
   method: "POST",
@@ -65,7 +98,10 @@ const update = (contactId: string, body: Record<string, string>): BenchRequest =
  * The scenarios, in run order (remembered must follow unknown), and the plan the fake LLM answers
  * from: each unknown key of request i maps to its own definition, distinct within the request.
  */
-export function buildScenarios(seed: Seed): { scenarios: Scenario[]; llmPlan: Map<string, string> } {
+export function buildScenarios(
+  seed: Seed,
+  opts: { bulkRequests: number },
+): { scenarios: Scenario[]; llmPlan: Map<string, string> } {
   const llmPlan = new Map<string, string>();
   const aliasTargets = TEXT_FIELD_COUNT - ALIAS_TARGET_FIRST;
 
@@ -113,6 +149,32 @@ export function buildScenarios(seed: Seed): { scenarios: Scenario[]; llmPlan: Ma
     return body;
   };
 
+  // Each request's unknown keys are new (one LLM call) and shared by all its items (only one call).
+  const bulkItems = (index: number): BulkItem[] => {
+    const unknown = Array.from({ length: BULK_UNKNOWN }, (_, j) => {
+      const key = bulkKey(index, j);
+      llmPlan.set(
+        toFieldKey(key),
+        fieldKey(ALIAS_TARGET_FIRST + ((index * BULK_UNKNOWN + j) % aliasTargets)),
+      );
+      return key;
+    });
+    return seed.contacts.bulk.map((aiContactId, item) => {
+      // Five keys that match definitions exactly, three of them typed (formatted).
+      const metadata: Record<string, string> = {
+        [fieldKey(0)]: `bulk value 0 of item ${item} of request ${index}`,
+        [fieldKey(1)]: `bulk value 1 of item ${item} of request ${index}`,
+        lead_score: String((index * BULK_ITEMS + item) % 1000),
+        work_email: `bulk+${index}.${item}@Example.com`,
+        signup_date: `2024-04-${String(1 + ((index + item) % 28)).padStart(2, "0")}`,
+      };
+      for (const [j, key] of unknown.entries()) {
+        metadata[key] = `bulk unknown value ${j} of item ${item} of request ${index}`;
+      }
+      return { aiContactId, metadata };
+    });
+  };
+
   const scenarios: Scenario[] = [
     {
       name: "exact",
@@ -148,6 +210,17 @@ export function buildScenarios(seed: Seed): { scenarios: Scenario[]; llmPlan: Ma
           WHERE c.id = $1 ORDER BY v.key`,
         params: [seed.contacts.info],
       }),
+    },
+    {
+      name: "bulk",
+      expectedLlmCalls: 1,
+      requests: opts.bulkRequests,
+      request: (i) => ({
+        method: "POST",
+        path: "/api/public/contacts/update-metadata",
+        body: { items: bulkItems(i) },
+      }),
+      floor: (i) => bulkUpsertFloor(seed, bulkItems(i)),
     },
   ];
   return { scenarios, llmPlan };
