@@ -4,18 +4,15 @@ import { Hono } from "hono/tiny";
 import type { HonoEnv } from "./env";
 import { ApiError, handleError } from "./errors";
 import { services } from "./middleware/services";
-import {
-  registerUpdateContactsMetadata,
-  updateContactsMetadataRoute,
-} from "./routes/bulk/update-contacts-metadata";
-import { createContactRoute, registerCreateContact } from "./routes/contacts/create-contact";
-import { getContactInfoRoute, registerGetContactInfo } from "./routes/contacts/get-info";
-import { registerUpdateContactMetadata, updateMetadataRoute } from "./routes/contacts/update-metadata";
-import { deleteCustomFieldRoute, registerDeleteCustomField } from "./routes/custom-fields/delete";
-import { listCustomFieldsRoute, registerListCustomFields } from "./routes/custom-fields/list";
-import { putCustomFieldRoute, registerPutCustomField } from "./routes/custom-fields/put";
+import { registerUpdateContactsMetadata } from "./routes/bulk/update-contacts-metadata";
+import { registerCreateContact } from "./routes/contacts/create-contact";
+import { registerGetContactInfo } from "./routes/contacts/get-info";
+import { registerUpdateContactMetadata } from "./routes/contacts/update-metadata";
+import { registerDeleteCustomField } from "./routes/custom-fields/delete";
+import { registerListCustomFields } from "./routes/custom-fields/list";
+import { registerPutCustomField } from "./routes/custom-fields/put";
 import { registerDocs } from "./routes/docs";
-import { receiveSubmissionRoute, registerReceiveSubmission } from "./routes/webhooks/receive-submission";
+import { registerReceiveSubmission } from "./routes/webhooks/receive-submission";
 
 /** The API's table of contents: middlewares, then one register call per route. */
 export function createApp(): Hono<HonoEnv> {
@@ -27,16 +24,7 @@ export function createApp(): Hono<HonoEnv> {
     throw new ApiError("NOT_FOUND", "no such route");
   });
 
-  registerDocs(app, [
-    updateMetadataRoute,
-    updateContactsMetadataRoute,
-    getContactInfoRoute,
-    createContactRoute,
-    listCustomFieldsRoute,
-    putCustomFieldRoute,
-    deleteCustomFieldRoute,
-    receiveSubmissionRoute,
-  ]);
+  registerDocs(app);
 
   app.use("/api/*", services());
   // Contacts
