@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { neon, neonConfig } from "@neondatabase/serverless";
 import pg from "pg";
 import { planOracle } from "./bench/oracle";
-import { findFreePort, killLiveGroups } from "./bench/processes";
+import { killLiveGroups } from "./bench/processes";
 import { type BenchReport, formatTable, type ScenarioResult } from "./bench/report";
 import {
   type BenchRequest,
@@ -32,26 +32,16 @@ import {
   profileStartup,
   startDevServer,
 } from "./bench/worker";
+import { envInt } from "./lib/env-int";
 import { migrateDatabase } from "./lib/migrate";
 import { createTenant, type Query } from "./lib/tenants";
 import { type FakeLlm, startFakeLlm } from "./local/fake-llm";
 import { type NeonProxy, startNeonProxy } from "./local/neon-proxy";
+import { findFreePort } from "./local/node-http";
 import { startPostgres } from "./local/postgres";
 
 /** Never dialled: LOCAL_NEON_SQL_ENDPOINT (and neonConfig.fetchEndpoint here) send queries to the proxy. */
 const NEON_URL = "postgresql://postgres:postgres@db.localtest.me:5432/app";
-
-function envInt(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") {
-    return fallback;
-  }
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
 
 const config = {
   requestsPerScenario: envInt("BENCH_REQUESTS", 30, 1),

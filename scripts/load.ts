@@ -3,6 +3,7 @@
 // Postgres that every acknowledged write is there and no refused one is. Not part of `npm test`.
 import autocannon from "autocannon";
 import pg from "pg";
+import { envInt } from "./lib/env-int";
 import { type DevState, readJson } from "./lib/local-state";
 import type { Query } from "./lib/tenants";
 import {
@@ -15,18 +16,6 @@ import {
   seedTenants,
 } from "./load/plan";
 import { acknowledgesPlan, type Verification, verifyRun } from "./load/verify";
-
-function envInt(name: string, fallback: number, min: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") {
-    return fallback;
-  }
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min) {
-    throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
-  }
-  return value;
-}
 
 const config = {
   port: envInt("PORT", 8787, 1),

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -109,21 +108,4 @@ export async function runWrangler(args: readonly string[], timeoutMs: number): P
     throw new Error(`wrangler ${args.join(" ")} exited with ${code}\n${run.output()}`);
   }
   return run.output();
-}
-
-export function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => {
-        if (address !== null && typeof address === "object") {
-          resolve(address.port);
-        } else {
-          reject(new Error("could not determine a free port"));
-        }
-      });
-    });
-  });
 }
