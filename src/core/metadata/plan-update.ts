@@ -76,7 +76,15 @@ export async function planMetadataUpdate(
   definitions: readonly FieldDefinition[],
   deps: PlanDeps,
 ): Promise<MetadataPlan> {
-  const fields = normalizeEntries(entries);
+  return planNormalizedFields(normalizeEntries(entries), definitions, deps);
+}
+
+/** The same plan for fields already normalised (the bulk path validates every item first). */
+export async function planNormalizedFields(
+  fields: readonly NormalizedField[],
+  definitions: readonly FieldDefinition[],
+  deps: PlanDeps,
+): Promise<MetadataPlan> {
   const index = indexDefinitions(definitions);
 
   const targets = new Map<NormalizedField, Target>();

@@ -10,7 +10,7 @@ import { type NormalizedField, normalizeEntries } from "./normalize-entries";
 import {
   type FieldWrite,
   type LearnedAlias,
-  planMetadataUpdate,
+  planNormalizedFields,
   type Resolution,
   type ValueFormatter,
 } from "./plan-update";
@@ -101,12 +101,12 @@ export async function updateContactsMetadata(
   const newDefinitions = new Map<string, FieldDefinition>();
   const learnedAliases: LearnedAlias[] = [...shared.learnedAliases];
   const now = deps.now().toISOString();
-  for (const [index] of normalized) {
+  for (const [index, fields] of normalized) {
     const item = input.items[index];
     if (!item) {
       continue;
     }
-    const plan = await planMetadataUpdate(item.entries, definitions, {
+    const plan = await planNormalizedFields(fields, definitions, {
       definitionIdFor: (key) => deps.definitionIdFor(caller.tenantId, key),
       now,
       formatValue: deps.formatValue,
