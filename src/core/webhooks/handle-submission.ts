@@ -98,7 +98,7 @@ export async function handleSubmission(
     return { replayed: true, answer };
   }
   const [result] = results;
-  if (!result || result.status !== 200) {
+  if (result?.status !== 200) {
     throw result?.error ?? new ApiError("BAD_REQUEST", "submission was not processed");
   }
   answer.fields = result.fields;
