@@ -6,22 +6,34 @@ describe("rate limit per API key", () => {
   it("answers 429 with Retry-After once a key is over its limit, writing nothing, and leaves other keys alone", async () => {
     const t = await seedTenant();
     const other = await seedTenant();
-    const statuses: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      statuses.push((await updateMetadata(t, { [`n${i}`]: "x" })).status);
+    // The limiter counts in fixed windows: a run that straddles a window edge may get up to twice
+    // the limit through before the first 429, so send until it comes (bounded), not exactly 4.
+    const accepted: Record<string, string> = {};
+    let limited: Response | undefined;
+    for (let i = 0; i < 8 && !limited; i++) {
+      const res = await updateMetadata(t, { [`n${i}`]: "x" });
+      if (res.status === 429) {
+        limited = res;
+      } else {
+        expect(res.status).toBe(200);
+        accepted[`n${i}`] = "x";
+      }
     }
-    const limited = await updateMetadata(t, { over: "limit" });
-    expect(statuses).toEqual([200, 200, 200]);
-    expect(limited.status).toBe(429);
+    if (!limited) {
+      throw new Error("8 requests under a limit of 3 per minute: never limited");
+    }
+    expect(Object.keys(accepted).length).toBeGreaterThanOrEqual(3);
+    expect(Object.keys(accepted).length).toBeLessThanOrEqual(6);
     expect(limited.headers.get("retry-after")).toBe("60");
     const body = await limited.json<{ error: { code: string }; request_id: string }>();
     expect(body.error.code).toBe("RATE_LIMITED");
     expect(body.request_id).toBe(limited.headers.get("x-request-id"));
-    expect(await fieldMap(t.contactId)).toEqual({ n0: "x", n1: "x", n2: "x" });
+    // The refused request wrote nothing: only the accepted ones are there.
+    expect(await fieldMap(t.contactId)).toEqual(accepted);
 
-    expect((await updateMetadata(other, { fine: "yes" })).status).toBe(200);
     expect(
       (await call(`/api/public/contact/${t.contactId}/info`, { headers: { "x-api-key": t.apiKey } })).status,
     ).toBe(429);
+    expect((await updateMetadata(other, { fine: "yes" })).status).toBe(200);
   });
 });
