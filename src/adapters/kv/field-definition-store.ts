@@ -23,12 +23,14 @@ const READ_CACHE_TTL_SECONDS = 60;
  * request whose keys all match without any KV read at all. Writes of this isolate refresh it.
  */
 export class TenantRecordCache {
-  readonly #entries = new Map<string, { record: TenantRecord; until: number }>();
+  readonly #entries = new Map<string, { record: TenantRecord; until: number; bytes: number }>();
+  #bytes = 0;
 
+  /** `maxBytes` (of the records' JSON) bounds the memory an isolate spends on it (isolates get 128 MB). */
   constructor(
     private readonly ttlMs: number,
     private readonly clock: () => number,
-    private readonly maxTenants = 1000,
+    private readonly maxBytes = 16 * 1024 * 1024,
   ) {}
 
   get(tenantId: string): TenantRecord | undefined {
@@ -36,11 +38,22 @@ export class TenantRecordCache {
     return entry && entry.until > this.clock() ? entry.record : undefined;
   }
 
-  set(tenantId: string, record: TenantRecord): void {
-    if (this.#entries.size >= this.maxTenants) {
-      this.#entries.clear();
+  set(tenantId: string, record: TenantRecord, bytes: number): void {
+    this.#bytes -= this.#entries.get(tenantId)?.bytes ?? 0;
+    this.#entries.delete(tenantId);
+    if (bytes > this.maxBytes / 4) {
+      return;
     }
-    this.#entries.set(tenantId, { record, until: this.clock() + this.ttlMs });
+    // Oldest first (Map keeps insertion order) until the new record fits.
+    for (const [oldest, entry] of this.#entries) {
+      if (this.#bytes + bytes <= this.maxBytes) {
+        break;
+      }
+      this.#entries.delete(oldest);
+      this.#bytes -= entry.bytes;
+    }
+    this.#entries.set(tenantId, { record, until: this.clock() + this.ttlMs, bytes });
+    this.#bytes += bytes;
   }
 }
 
@@ -67,11 +80,11 @@ export function createFieldDefinitionStore(
       return known;
     }
     usage.reads++;
-    let raw: unknown;
+    let raw: string | null;
     try {
       raw = cached
-        ? await kv.get(recordKey(tenantId), { type: "json", cacheTtl: READ_CACHE_TTL_SECONDS })
-        : await kv.get(recordKey(tenantId), "json");
+        ? await kv.get(recordKey(tenantId), { type: "text", cacheTtl: READ_CACHE_TTL_SECONDS })
+        : await kv.get(recordKey(tenantId), "text");
     } catch {
       // Without the definitions every key would look new and land in the wrong field: refuse
       // cleanly, before anything is written, rather than guess.
@@ -84,19 +97,21 @@ export function createFieldDefinitionStore(
         },
       );
     }
-    const record = raw === null ? { definitions: [] } : z.parse(RecordSchema, raw);
-    cache.set(tenantId, record);
+    const record = raw === null ? { definitions: [] } : z.parse(RecordSchema, JSON.parse(raw));
+    cache.set(tenantId, record, raw?.length ?? 0);
     return record;
   };
   const write = async (tenantId: string, record: TenantRecord) => {
     usage.writes++;
+    let text: string;
     try {
-      await kv.put(recordKey(tenantId), JSON.stringify(record));
+      text = JSON.stringify(record);
+      await kv.put(recordKey(tenantId), text);
     } catch {
       // KV refuses more than about one write per second per key, among other failures.
       throw unavailable();
     }
-    cache.set(tenantId, record);
+    cache.set(tenantId, record, text.length);
   };
 
   return {
