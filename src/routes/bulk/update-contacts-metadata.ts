@@ -12,7 +12,7 @@ import { defineRoute } from "../../openapi/route-spec";
 import { withLlmTiming } from "../contacts/llm-timing";
 import { FieldValueSchema, metadataObjectSchema } from "../contacts/schema";
 import { errorResponses } from "../openapi-errors";
-import { readText } from "../read-text";
+import { readJsonText } from "../read-body";
 
 export const MAX_BULK_ITEMS = 100;
 
@@ -87,14 +87,7 @@ const errorOf = (err: ApiError): ErrorBody["error"] =>
 
 export function registerUpdateContactsMetadata(app: Hono<HonoEnv>): void {
   app.post(updateContactsMetadataRoute.path, limitBody(), apiKeyAuth(), async (c) => {
-    const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
-    if (type !== "" && type !== "application/json") {
-      throw new ApiError(
-        "UNSUPPORTED_MEDIA_TYPE",
-        `unsupported content type "${type}": send application/json`,
-      );
-    }
-    const items = itemsOf(parseJsonValue(await readText(c)));
+    const items = itemsOf(parseJsonValue(await readJsonText(c)));
     const seen = new Set<string>();
     const duplicates = new Set<number>();
     items.forEach((item, index) => {

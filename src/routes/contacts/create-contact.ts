@@ -11,7 +11,7 @@ import { limitBody } from "../../middleware/limit-body";
 import { documented } from "../../openapi/documented";
 import { defineRoute } from "../../openapi/route-spec";
 import { errorResponses } from "../openapi-errors";
-import { readText } from "../read-text";
+import { readJsonText } from "../read-body";
 import { withLlmTiming } from "./llm-timing";
 import { ContactSchema, FieldValueSchema, metadataObjectSchema } from "./schema";
 
@@ -55,14 +55,7 @@ export const createContactRoute = defineRoute({
 export function registerCreateContact(app: Hono<HonoEnv>): void {
   // Parsed by hand for the same reason as update-metadata: metadata numbers keep their digits.
   app.post(createContactRoute.path, limitBody(), apiKeyAuth(), async (c) => {
-    const mediaType = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
-    if (mediaType !== "" && mediaType !== "application/json") {
-      throw new ApiError(
-        "UNSUPPORTED_MEDIA_TYPE",
-        `unsupported content type "${mediaType}": send application/json`,
-      );
-    }
-    const body = parseJsonValue(await readText(c));
+    const body = parseJsonValue(await readJsonText(c));
     // Validated on the parsed value: numbers are JsonNumber objects, so `name: 5` fails as not-a-string.
     const contact = validate(CreateContactBodySchema, body);
     const metadata = isMetadataObject(body) ? body.metadata : undefined;

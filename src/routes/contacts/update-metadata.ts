@@ -1,5 +1,6 @@
 import type { Hono } from "hono";
 import * as z from "zod/mini";
+import { objectToEntries } from "../../core/metadata/parse-json-body";
 import { updateContactMetadata } from "../../core/metadata/update-contact-metadata";
 import type { HonoEnv } from "../../env";
 import { validate } from "../../errors";
@@ -8,8 +9,8 @@ import { limitBody } from "../../middleware/limit-body";
 import { documented } from "../../openapi/documented";
 import { defineRoute, honoPath } from "../../openapi/route-spec";
 import { errorResponses } from "../openapi-errors";
+import { readBody } from "../read-body";
 import { withLlmTiming } from "./llm-timing";
-import { readMetadataBody } from "./read-metadata-body";
 import { ContactIdParamSchema, type FieldValue, FieldValueSchema, metadataObjectSchema } from "./schema";
 
 const MetadataBodySchema = documented(metadataObjectSchema(), {
@@ -49,7 +50,7 @@ export function registerUpdateContactMetadata(app: Hono<HonoEnv>): void {
   // Parsed by hand rather than by a JSON validator: JSON.parse would round big numbers before we
   // could keep their digits (see core/metadata/parse-json-body.ts).
   app.post(honoPath(updateMetadataRoute), limitBody(), apiKeyAuth(), async (c) => {
-    const entries = await readMetadataBody(c);
+    const entries = objectToEntries((await readBody(c)).body);
     const fields = await withLlmTiming(c, (deps) =>
       updateContactMetadata(deps, {
         caller: c.get("caller"),

@@ -7,7 +7,7 @@ import { apiKeyAuth } from "../../middleware/api-key-auth";
 import { limitBody } from "../../middleware/limit-body";
 import { defineRoute, honoPath } from "../../openapi/route-spec";
 import { errorResponses } from "../openapi-errors";
-import { readText } from "../read-text";
+import { readJsonText } from "../read-body";
 import { FieldKeyParamSchema, PutFieldDefinitionBodySchema } from "./schema";
 import { verifiedCaller } from "./verify-caller";
 
@@ -30,11 +30,7 @@ export const putCustomFieldRoute = defineRoute({
 });
 
 async function readJson(c: Context): Promise<unknown> {
-  const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase() ?? "";
-  if (type !== "" && type !== "application/json") {
-    throw new ApiError("UNSUPPORTED_MEDIA_TYPE", `unsupported content type "${type}": send application/json`);
-  }
-  const text = await readText(c);
+  const text = await readJsonText(c);
   try {
     return JSON.parse(text) as unknown;
   } catch {

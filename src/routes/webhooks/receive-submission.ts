@@ -10,7 +10,7 @@ import { defineRoute, honoPath } from "../../openapi/route-spec";
 import { withLlmTiming } from "../contacts/llm-timing";
 import { FieldValueSchema, metadataObjectSchema } from "../contacts/schema";
 import { errorResponses } from "../openapi-errors";
-import { readWebhookBody } from "./read-webhook-body";
+import { readBody } from "../read-body";
 
 const WebhookAnswerSchema = documented(
   z.object({
@@ -66,7 +66,7 @@ export function registerReceiveSubmission(app: Hono<HonoEnv>): void {
         "Retry-After": "60",
       });
     }
-    const { raw, body } = await readWebhookBody(c);
+    const { raw, body } = await readBody(c);
     const caller = { tenantId: claim.tenantId, keyHash: claim.hash, via: "webhook" as const };
     const { replayed, answer } = await withLlmTiming(c, (deps) =>
       handleSubmission(
