@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { type DevState, readJson } from "./lib/local-state";
-import { createApiKey, createTenant, type Query, revokeApiKey } from "./lib/tenants";
+import { connectPg } from "./lib/pg-query";
+import { createApiKey, createTenant, revokeApiKey } from "./lib/tenants";
 import { createWebhook, listWebhooks, revokeWebhook } from "./lib/webhooks";
 
 const USAGE = `usage:
@@ -33,10 +33,7 @@ async function main(): Promise<void> {
     },
   });
   const command = positionals.join(" ");
-  const client = new pg.Client({ connectionString: databaseUrl() });
-  await client.connect();
-  const query: Query = async <T>(text: string, params?: unknown[]) =>
-    (await client.query(text, params)).rows as T[];
+  const { query, end } = await connectPg(databaseUrl());
   try {
     if (command === "tenant create" && values.name) {
       console.log(JSON.stringify(await createTenant(query, values.name)));
@@ -66,7 +63,7 @@ async function main(): Promise<void> {
       process.exitCode = 2;
     }
   } finally {
-    await client.end();
+    await end();
   }
 }
 

@@ -7,7 +7,6 @@ import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { neon, neonConfig } from "@neondatabase/serverless";
-import pg from "pg";
 import { planOracle } from "./bench/oracle";
 import { killLiveGroups } from "./bench/processes";
 import { type BenchReport, formatTable, type ScenarioResult } from "./bench/report";
@@ -33,12 +32,12 @@ import {
   startDevServer,
 } from "./bench/worker";
 import { envInt } from "./lib/env-int";
-import { migrateDatabase } from "./lib/migrate";
-import { createTenant, type Query } from "./lib/tenants";
-import { type FakeLlm, startFakeLlm } from "./local/fake-llm";
-import { type NeonProxy, startNeonProxy } from "./local/neon-proxy";
+import { startLocalStack } from "./lib/local-stack";
+import { withPg } from "./lib/pg-query";
+import { createTenant } from "./lib/tenants";
+import type { FakeLlm } from "./local/fake-llm";
+import type { NeonProxy } from "./local/neon-proxy";
 import { findFreePort } from "./local/node-http";
-import { startPostgres } from "./local/postgres";
 
 /** Never dialled: LOCAL_NEON_SQL_ENDPOINT (and neonConfig.fetchEndpoint here) send queries to the proxy. */
 const NEON_URL = "postgresql://postgres:postgres@db.localtest.me:5432/app";
@@ -118,12 +117,8 @@ function client(baseUrl: string): Client {
   };
 }
 
-async function seedDatabase(connectionString: string): Promise<{ seed: Seed; apiKey: string }> {
-  const db = new pg.Client({ connectionString });
-  await db.connect();
-  const query: Query = async <T>(text: string, params?: unknown[]) =>
-    (await db.query(text, params)).rows as T[];
-  try {
+function seedDatabase(connectionString: string): Promise<{ seed: Seed; apiKey: string }> {
+  return withPg(connectionString, async (query) => {
     const { tenant_id, api_key } = await createTenant(query, "Bench tenant");
     const contact = async (name: string) => {
       const [row] = await query<{ id: string }>(
@@ -153,9 +148,7 @@ async function seedDatabase(connectionString: string): Promise<{ seed: Seed; api
     };
     await query(INFO_FIELDS_SQL, [tenant_id, seed.contacts.info]);
     return { seed, apiKey: api_key };
-  } finally {
-    await db.end();
-  }
+  });
 }
 
 /** Definitions go through the API so they land in the Worker's KV exactly as a tenant's would. */
@@ -404,16 +397,23 @@ async function main(): Promise<number> {
     }
 
     progress("starting Postgres, the Neon proxy and the fake LLM");
-    const postgres = await startPostgres({ dataDir: join(runDir, "pgdata"), persistent: false });
-    teardown.add("postgres", () => postgres.stop());
-    await migrateDatabase(postgres.connectionString);
-    // No delay while seeding; the measured delay is set just before the first scenario.
-    const proxy = await startNeonProxy({ connectionString: postgres.connectionString, delayMs: 0 });
-    teardown.add("neon proxy", () => proxy.stop());
+    // The oracle's plan names the seeded contacts' keys, so it is filled in once they exist.
+    const llmPlan = new Map<string, string>();
+    const stack = await startLocalStack({
+      dataDir: join(runDir, "pgdata"),
+      persistent: false,
+      // No delay while seeding; the measured delay is set just before the first scenario.
+      proxyDelayMs: 0,
+      llm: { latencyMs: config.llmLatencyMs, respond: planOracle(llmPlan) },
+    });
+    teardown.add("local stack", () => stack.stop());
+    const { postgres, proxy, llm } = stack;
     const { seed, apiKey } = await seedDatabase(postgres.connectionString);
-    const { scenarios, llmPlan } = buildScenarios(seed, { bulkRequests: config.bulkRequests });
-    const llm = await startFakeLlm({ latencyMs: config.llmLatencyMs, respond: planOracle(llmPlan) });
-    teardown.add("fake LLM", () => llm.stop());
+    const built = buildScenarios(seed, { bulkRequests: config.bulkRequests });
+    const scenarios = built.scenarios;
+    for (const [key, field] of built.llmPlan) {
+      llmPlan.set(key, field);
+    }
 
     progress(`starting wrangler dev (${[primary, ...auxiliaries].map((w) => w.name).join(" + ")})`);
     const dev = await startDevServer({

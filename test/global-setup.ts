@@ -1,26 +1,17 @@
 // Runs in Node once per vitest project: a throwaway Postgres, migrated, behind the local Neon proxy.
 import { randomUUID } from "node:crypto";
-import { mkdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import type { TestProject } from "vitest/node";
 import { buildLlmMatcher } from "../scripts/lib/build-llm-matcher";
-import { migrateDatabase } from "../scripts/lib/migrate";
-import { startFakeLlm } from "../scripts/local/fake-llm";
-import { startNeonProxy } from "../scripts/local/neon-proxy";
-import { startPostgres } from "../scripts/local/postgres";
+import { startLocalStack } from "../scripts/lib/local-stack";
 
 export default async function setup(project: TestProject) {
-  // Under the world-traversable tmp dir: Postgres runs as its own user and must reach its data dir.
-  const parent = join(tmpdir(), "contact-metadata-tests");
-  await mkdir(parent, { recursive: true, mode: 0o755 });
-  const postgres = await startPostgres({ dataDir: join(parent, `pg-${randomUUID()}`), persistent: false });
-  await migrateDatabase(postgres.connectionString);
-  const proxy = await startNeonProxy({ connectionString: postgres.connectionString });
-  // Unscripted calls (tests that did not put a token in their definitions) map nothing.
-  const llm = await startFakeLlm({
-    respond: () => ({ kind: "content", content: JSON.stringify({ mappings: [], extracted: [] }) }),
+  const stack = await startLocalStack({
+    persistent: false,
+    // Unscripted calls (tests that did not put a token in their definitions) map nothing.
+    llm: { respond: () => ({ kind: "content", content: JSON.stringify({ mappings: [], extracted: [] }) }) },
   });
+  const { postgres, proxy, llm } = stack;
 
   project.provide("neonSqlEndpoint", proxy.sqlEndpoint);
   project.provide("proxyUrl", proxy.url);
@@ -34,8 +25,6 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await rm(llmMatcherScript, { force: true });
-    await llm.stop();
-    await proxy.stop();
-    await postgres.stop();
+    await stack.stop();
   };
 }

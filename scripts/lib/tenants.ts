@@ -1,7 +1,6 @@
 import { generateApiKey, parseApiKey, prefixOf } from "../../src/core/auth/api-key";
 
-/** Any client that runs one parameterised statement and returns its rows (pg, or Neon's `sql.query`). */
-export type Query = <T>(text: string, params?: unknown[]) => Promise<T[]>;
+import type { Query } from "./pg-query";
 
 export async function createTenant(
   query: Query,

@@ -1,5 +1,5 @@
 import { generateToken, parseApiKey, prefixOf } from "../../src/core/auth/api-key";
-import type { Query } from "./tenants";
+import type { Query } from "./pg-query";
 
 export const webhookPath = (token: string) => `/api/webhooks/${token}`;
 

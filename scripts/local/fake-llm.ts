@@ -25,24 +25,18 @@ export interface FakeLlmCall {
 }
 
 export interface FakeLlm {
-  port: number;
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT, where tests in workerd reach `/__control/*` */
   url: string;
   /** url + '/v1', for `new OpenAI({ baseURL })` */
   baseURL: string;
   /** Every recorded chat completion call, oldest first; only the ones routed to `token` when given. */
   calls(token?: string): FakeLlmCall[];
-  /** Forgets all scripts and calls and restores the starting latency. */
-  reset(): void;
-  setLatency(ms: number): void;
-  /** Replaces the queue for `token`; its last response repeats for every later call. */
-  script(token: string, responses: FakeLlmResponse[]): void;
   stop(): Promise<void>;
 }
 
-type Reply = { status: number; contentType: string; body: string; headers?: Record<string, string> };
+type Reply = { status: number; contentType: string; body: string };
 
-type ChatRequest = { model: string; stream: boolean; includeUsage: boolean };
+type ChatRequest = { model: string };
 
 const NO_SCRIPT: FakeLlmResponse = {
   kind: "status",
@@ -56,29 +50,24 @@ const NO_SCRIPT: FakeLlmResponse = {
   ),
 };
 
-/** Characters of content per streamed delta chunk. */
-const STREAM_CHUNK = 16;
-
 /**
- * A local stand-in for the OpenAI API, enough for the official `openai` SDK:
- * `POST /v1/chat/completions` (plain JSON or `stream: true` server-sent events) and `GET /v1/models`.
+ * A local stand-in for the OpenAI API, as much of it as the Worker's `openai` SDK call uses:
+ * `POST /v1/chat/completions`, answered with plain JSON (the Worker never streams).
  * Answers are scripted per token: any scripted token that occurs in the raw request body routes the
- * call to that token's queue. `/__control/*` endpoints do over HTTP what the returned methods do,
- * so another process (e.g. tests inside workerd) can drive it.
+ * call to that token's queue. Tests inside workerd cannot call the returned methods, so they script
+ * and read calls over HTTP: `POST /__control/script` and `GET /__control/calls`.
  */
 export async function startFakeLlm(
   opts: {
-    port?: number;
-    host?: string;
     latencyMs?: number;
     /** Answers calls that carry no scripted token (or whose script ran out). Default: a 500 saying "no script". */
     respond?: (body: unknown) => FakeLlmResponse | Promise<FakeLlmResponse>;
   } = {},
 ): Promise<FakeLlm> {
   const respond = opts.respond ?? (() => NO_SCRIPT);
-  let latencyMs = checkLatency(opts.latencyMs ?? 0);
-  let scripts = new Map<string, FakeLlmResponse[]>();
-  let recorded: FakeLlmCall[] = [];
+  const latencyMs = checkLatency(opts.latencyMs ?? 0);
+  const scripts = new Map<string, FakeLlmResponse[]>();
+  const recorded: FakeLlmCall[] = [];
   let sequence = 0;
   const sockets = new Set<Socket>();
   // Aborts pending latency sleeps on stop, so no timer outlives the server.
@@ -107,10 +96,6 @@ export async function startFakeLlm(
         return;
       }
       await chatCompletions(req, res);
-    } else if (pathname === "/v1/models" && method === "GET") {
-      send(res, json(200, { object: "list", data: [model("fake-llm")] }));
-    } else if (pathname.startsWith("/v1/models/") && method === "GET") {
-      send(res, json(200, model(decodeURIComponent(pathname.slice("/v1/models/".length)))));
     } else if (pathname === "/__control/script" && method === "POST") {
       const body = parseJson(await readBody(req));
       const token = isRecord(body) ? body.token : undefined;
@@ -120,7 +105,8 @@ export async function startFakeLlm(
         send(res, json(400, { error: "Expected { token: non-empty string, responses: FakeLlmResponse[] }" }));
         return;
       }
-      script(
+      // The last response repeats for every later call of this token.
+      scripts.set(
         token,
         responses.filter((r) => r !== null),
       );
@@ -128,18 +114,6 @@ export async function startFakeLlm(
     } else if (pathname === "/__control/calls" && method === "GET") {
       const list = calls(searchParams.get("token") ?? undefined);
       send(res, json(200, { count: list.length, calls: list }));
-    } else if (pathname === "/__control/reset" && method === "POST") {
-      reset();
-      send(res, json(200, { ok: true }));
-    } else if (pathname === "/__control/latency" && method === "POST") {
-      const body = parseJson(await readBody(req));
-      const ms = isRecord(body) ? body.ms : undefined;
-      if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
-        send(res, json(400, { error: "Expected { ms: number >= 0 }" }));
-        return;
-      }
-      setLatency(ms);
-      send(res, json(200, { ms }));
     } else {
       send(
         res,
@@ -193,32 +167,26 @@ export async function startFakeLlm(
     } catch {
       return;
     }
-    send(res, answer(response, request, raw));
+    send(res, answer(response, request));
   }
 
-  function answer(response: FakeLlmResponse, request: ChatRequest, raw: string): Reply {
-    const headers = { "x-request-id": `req_fake_${++sequence}` };
+  function answer(response: FakeLlmResponse, request: ChatRequest): Reply {
     switch (response.kind) {
-      case "content": {
-        const completion = {
-          raw,
-          content: response.content,
-          model: request.model,
-          id: `chatcmpl-fake-${sequence}`,
+      case "content":
+        return {
+          status: 200,
+          contentType: "application/json",
+          body: JSON.stringify(
+            chatCompletion({
+              content: response.content,
+              model: request.model,
+              id: `chatcmpl-fake-${++sequence}`,
+            }),
+          ),
         };
-        return request.stream
-          ? { status: 200, contentType: "text/event-stream", headers, body: sseBody(completion, request) }
-          : {
-              status: 200,
-              contentType: "application/json",
-              headers,
-              body: JSON.stringify(chatCompletion(completion)),
-            };
-      }
       case "status":
         return {
           status: response.status,
-          headers,
           ...(response.body === undefined
             ? json(
                 response.status,
@@ -230,9 +198,7 @@ export async function startFakeLlm(
               }),
         };
       case "garbage":
-        return request.stream
-          ? { status: 200, contentType: "text/event-stream", headers, body: sseEvent(response.body) }
-          : { status: 200, contentType: "application/json", headers, body: response.body };
+        return { status: 200, contentType: "application/json", body: response.body };
       case "hang":
         throw new Error("unreachable: hang has no reply");
     }
@@ -266,38 +232,17 @@ export async function startFakeLlm(
       .map((call) => ({ ...call }));
   }
 
-  function reset(): void {
-    scripts = new Map();
-    recorded = [];
-    latencyMs = checkLatency(opts.latencyMs ?? 0);
-  }
-
-  function setLatency(ms: number): void {
-    latencyMs = checkLatency(ms);
-  }
-
-  function script(token: string, responses: FakeLlmResponse[]): void {
-    if (token === "") {
-      throw new Error("fake-llm: a script token must be a non-empty string");
-    }
-    scripts.set(token, [...responses]);
-  }
-
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
+    server.listen(0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${urlHost(opts.host)}:${port}`;
+  const url = `http://127.0.0.1:${port}`;
 
   return {
-    port,
     url,
     baseURL: `${url}/v1`,
     calls,
-    reset,
-    setLatency,
-    script,
     stop: async () => {
       stopping.abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -311,12 +256,8 @@ export async function startFakeLlm(
   };
 }
 
-function chatCompletion(c: {
-  raw: string;
-  content: string;
-  model: string;
-  id: string;
-}): Record<string, unknown> {
+/** The fields of a chat completion the SDK reads; no usage or logprobs, which the Worker ignores. */
+function chatCompletion(c: { content: string; model: string; id: string }): Record<string, unknown> {
   return {
     id: c.id,
     object: "chat.completion",
@@ -325,83 +266,12 @@ function chatCompletion(c: {
     choices: [
       {
         index: 0,
-        message: { role: "assistant", content: c.content, refusal: null, annotations: [] },
+        message: { role: "assistant", content: c.content, refusal: null },
         finish_reason: "stop",
         logprobs: null,
       },
     ],
-    usage: usage(c.raw, c.content),
-    service_tier: "default",
-    system_fingerprint: null,
   };
-}
-
-/** The chunks OpenAI streams: a role delta, content deltas, a finish chunk, an optional usage chunk, [DONE]. */
-function sseBody(
-  c: { raw: string; content: string; model: string; id: string },
-  request: ChatRequest,
-): string {
-  const created = Math.floor(Date.now() / 1000);
-  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-    sseEvent(
-      JSON.stringify({
-        id: c.id,
-        object: "chat.completion.chunk",
-        created,
-        model: c.model,
-        service_tier: "default",
-        system_fingerprint: null,
-        choices,
-        ...(request.includeUsage ? { usage: null } : {}),
-        ...extra,
-      }),
-    );
-  const delta = (d: Record<string, unknown>, finishReason: string | null = null) => ({
-    index: 0,
-    delta: d,
-    logprobs: null,
-    finish_reason: finishReason,
-  });
-  const characters = Array.from(c.content);
-  const parts: string[] = [chunk([delta({ role: "assistant", content: "", refusal: null })])];
-  for (let i = 0; i < characters.length; i += STREAM_CHUNK) {
-    parts.push(chunk([delta({ content: characters.slice(i, i + STREAM_CHUNK).join("") })]));
-  }
-  parts.push(chunk([delta({}, "stop")]));
-  if (request.includeUsage) {
-    parts.push(chunk([], { usage: usage(c.raw, c.content) }));
-  }
-  parts.push("data: [DONE]\n\n");
-  return parts.join("");
-}
-
-function sseEvent(data: string): string {
-  return `${data
-    .split(/\r?\n/)
-    .map((line) => `data: ${line}`)
-    .join("\n")}\n\n`;
-}
-
-/** Rough counts: about four characters a token. */
-function usage(raw: string, content: string): Record<string, unknown> {
-  const prompt = Math.ceil(raw.length / 4);
-  const completion = Math.ceil(content.length / 4);
-  return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: {
-      reasoning_tokens: 0,
-      audio_tokens: 0,
-      accepted_prediction_tokens: 0,
-      rejected_prediction_tokens: 0,
-    },
-  };
-}
-
-function model(id: string): Record<string, unknown> {
-  return { id, object: "model", created: 0, owned_by: "fake-llm" };
 }
 
 function openAiError(message: string, type: string, code: string | null): Record<string, unknown> {
@@ -415,12 +285,7 @@ function toChatRequest(body: unknown): ChatRequest | null {
   if (body.messages.length === 0) {
     return null;
   }
-  const streamOptions = body.stream_options;
-  return {
-    model: body.model,
-    stream: body.stream === true,
-    includeUsage: isRecord(streamOptions) && streamOptions.include_usage === true,
-  };
+  return { model: body.model };
 }
 
 /** Validates a response that arrived over HTTP; null when it is not a FakeLlmResponse. */
@@ -490,13 +355,6 @@ function send(res: ServerResponse, reply: Reply): void {
   if (res.destroyed || res.writableEnded) {
     return;
   }
-  res.writeHead(reply.status, { ...reply.headers, "content-type": reply.contentType });
+  res.writeHead(reply.status, { "content-type": reply.contentType });
   res.end(reply.body);
-}
-
-function urlHost(host: string | undefined): string {
-  if (host === undefined || host === "0.0.0.0" || host === "::") {
-    return "127.0.0.1";
-  }
-  return host.includes(":") ? `[${host}]` : host;
 }
