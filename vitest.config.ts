@@ -53,18 +53,17 @@ const workersProject = (
       },
     })),
   ],
-  test: { name, include, exclude },
+  test: { name, include, exclude, globalSetup: ["./test/global-setup.ts"] },
 });
 
 export default defineConfig({
   test: {
-    globalSetup: ["./test/global-setup.ts"],
     testTimeout: 20_000,
     projects: [
       workersProject(
         "workers",
         ["src/**/*.test.ts", "test/**/*.test.ts"],
-        ["test/node/**", "test/cost/**", "test/limits/**", "test/faults/**"],
+        ["test/node/**", "test/browser/**", "test/cost/**", "test/limits/**", "test/faults/**"],
       ),
       workersProject("cost", ["test/cost/**/*.test.ts"]),
       // Injects database failures at its own proxy.
@@ -72,7 +71,25 @@ export default defineConfig({
       // A tiny rate limit, so the 429 path can be reached in a few requests.
       workersProject("limits", ["test/limits/**/*.test.ts"], [], 3),
       // CLI and local tooling run in Node, as they do for people.
-      { extends: true, test: { name: "node", include: ["test/node/**/*.test.ts"], environment: "node" } },
+      {
+        extends: true,
+        test: {
+          name: "node",
+          include: ["test/node/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["./test/global-setup.ts"],
+        },
+      },
+      // Debian's Chromium against `wrangler dev`: no database, so only the assets are built first.
+      {
+        extends: true,
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["./test/browser/global-setup.ts"],
+        },
+      },
     ],
   },
 });

@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { planOracle } from "./bench/oracle";
-import { killLiveGroups } from "./bench/processes";
 import { type BenchReport, formatTable, type ScenarioResult } from "./bench/report";
 import {
   type BenchRequest,
@@ -31,9 +30,11 @@ import {
   profileStartup,
   startDevServer,
 } from "./bench/worker";
+import { buildAssets } from "./lib/assets";
 import { envInt } from "./lib/env-int";
 import { startLocalStack } from "./lib/local-stack";
 import { withPg } from "./lib/pg-query";
+import { killLiveGroups } from "./lib/processes";
 import { createTenant } from "./lib/tenants";
 import type { FakeLlm } from "./local/fake-llm";
 import type { NeonProxy } from "./local/neon-proxy";
@@ -377,6 +378,8 @@ async function main(): Promise<number> {
 
     // Build and profile first, while nothing else competes for the two cores.
     progress("building the Workers (wrangler deploy --dry-run --minify)");
+    // wrangler refuses the [assets] directory of wrangler.toml until it exists.
+    await buildAssets();
     const primary = await buildWorker(PRIMARY_CONFIG, runDir);
     const auxiliaries: BuiltWorker[] = [];
     for (const auxConfig of auxiliaryConfigs()) {

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { buildAssets } from "./lib/assets";
 import { startLocalStack } from "./lib/local-stack";
 import { type DemoSeed, LOCAL_DIR, readJson, writeJson } from "./lib/local-state";
 import { withPg } from "./lib/pg-query";
@@ -85,6 +86,7 @@ async function waitUntilReady(child: ChildProcess): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  await buildAssets();
   // A real LLM when the environment names one, else the local fake with a demo oracle.
   const stack = await startLocalStack({
     dataDir: join(LOCAL_DIR, "pgdata"),

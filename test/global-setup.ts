@@ -2,10 +2,13 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import type { TestProject } from "vitest/node";
+import { buildAssets } from "../scripts/lib/assets";
 import { buildLlmMatcher } from "../scripts/lib/build-llm-matcher";
 import { startLocalStack } from "../scripts/lib/local-stack";
 
 export default async function setup(project: TestProject) {
+  // wrangler.toml's [assets] directory must exist before the vitest plugin (or wrangler dev) reads it.
+  await buildAssets();
   const stack = await startLocalStack({
     persistent: false,
     // Unscripted calls (tests that did not put a token in their definitions) map nothing.
