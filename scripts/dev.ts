@@ -7,6 +7,7 @@ import { buildAssets } from "./lib/assets";
 import { startLocalStack } from "./lib/local-stack";
 import { type DemoSeed, LOCAL_DIR, readJson, writeJson } from "./lib/local-state";
 import { withPg } from "./lib/pg-query";
+import { WRANGLER_ENV } from "./lib/processes";
 import { createTenant } from "./lib/tenants";
 import { createWebhook } from "./lib/webhooks";
 import { demoOracle } from "./local/demo-llm-oracle";
@@ -134,7 +135,13 @@ async function main(): Promise<void> {
       String(PORT),
       "--show-interactive-dev-session=false",
     ],
-    { cwd: ROOT, detached: true, stdio: ["ignore", "inherit", "inherit"] },
+    // WRANGLER_ENV: offline, each start printed an ENOTFOUND workers.cloudflare.com stack trace.
+    {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, ...WRANGLER_ENV },
+    },
   );
 
   let stopping = false;

@@ -1,7 +1,9 @@
 // Runs in Node once per vitest project: a throwaway Postgres, migrated, behind the local Neon proxy.
 import { randomUUID } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
+import { experimental_readRawConfig } from "wrangler";
 import { buildAssets } from "../scripts/lib/assets";
 import { buildLlmMatcher } from "../scripts/lib/build-llm-matcher";
 import { startLocalStack } from "../scripts/lib/local-stack";
@@ -25,9 +27,38 @@ export default async function setup(project: TestProject) {
   const llmMatcherScript = `./.wrangler/tmp/llm-matcher-${randomUUID()}.js`;
   await buildLlmMatcher(llmMatcherScript);
   project.provide("llmMatcherScript", llmMatcherScript);
+  project.provide("wranglerConfigPath", await isolatedWranglerConfig());
 
   return async () => {
     await rm(llmMatcherScript, { force: true });
     await stack.stop();
   };
+}
+
+/**
+ * wrangler.toml, as JSON, in a folder of its own. wrangler (and so the vitest plugin, which offers
+ * no switch for it) loads `.dev.vars` from beside the config file it is given: with the repo's own
+ * config, every test project took the settings `npm run dev` writes there, and logged "Using
+ * secrets defined in .dev.vars" once per project. Relative paths become absolute; nothing else
+ * changes, so the bindings under test are still wrangler.toml's.
+ */
+async function isolatedWranglerConfig(): Promise<string> {
+  const { rawConfig, configPath } = experimental_readRawConfig({ config: "wrangler.toml" });
+  if (!configPath || !rawConfig.main || !rawConfig.assets?.directory) {
+    throw new Error("wrangler.toml: expected main and [assets] directory");
+  }
+  const root = resolve(configPath, "..");
+  const config = {
+    ...rawConfig,
+    main: resolve(root, rawConfig.main),
+    assets: { ...rawConfig.assets, directory: resolve(root, rawConfig.assets.directory) },
+  };
+  const dir = resolve(root, ".wrangler", "vitest");
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, "wrangler.json");
+  // Every project's setup writes the same text; a rename never leaves a half-written file.
+  const partial = `${path}.${randomUUID()}`;
+  await writeFile(partial, `${JSON.stringify(config, null, 2)}\n`);
+  await rename(partial, path);
+  return path;
 }
