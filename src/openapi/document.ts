@@ -23,8 +23,35 @@ const DESCRIPTION = [
  */
 export function buildDocument(): object {
   return buildOpenApiDocument(ROUTE_SPECS, {
-    title: "Contact metadata API",
-    version: "1.0.0",
-    description: DESCRIPTION,
+    info: {
+      title: "Contact metadata API",
+      version: "1.0.0",
+      description: DESCRIPTION,
+      // No public address exists to name; the repository's README is where questions start.
+      contact: { name: "Contact metadata service maintainers" },
+      // package.json is "private": no licence is granted to use the API or its code.
+      license: { name: "Proprietary", identifier: "LicenseRef-Proprietary" },
+    },
+    // Relative: requests go to whichever host served this document, so the same document is
+    // right for `npm run dev` (http://127.0.0.1:8787), a workers.dev URL or a custom domain, and
+    // Swagger UI's "Try it out" on /docs calls the server the page came from.
+    servers: [{ url: "/", description: "The host serving this document" }],
+    tags: [
+      {
+        name: "Contacts",
+        description:
+          "Contacts and their metadata: one call stores any key/value data in the matching custom fields (API key).",
+      },
+      {
+        name: "Custom fields",
+        description:
+          "The tenant's custom field definitions, which metadata keys are matched against (API key).",
+      },
+      {
+        name: "Webhooks",
+        description:
+          "Form builders' submissions. No API key: the `whk_...` token in the URL is the credential, created and revoked with `npm run admin -- webhook ...`. OpenAPI has no security scheme for a secret path segment, so these operations declare `security: []` and the token as a path parameter.",
+      },
+    ],
   });
 }
