@@ -49,6 +49,9 @@ export async function startLocalStack(
 ): Promise<LocalStack & { llm: FakeLlm }>;
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack>;
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  if (options.persistent && options.dataDir === undefined) {
+    throw new Error("a persistent local stack needs a dataDir to keep its cluster in");
+  }
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     const errors: unknown[] = [];
