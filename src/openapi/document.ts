@@ -1,4 +1,4 @@
-import { ROUTE_SPECS } from "../routes/route-specs";
+import { ROUTE_SPECS } from "../routes";
 import { buildOpenApiDocument } from "./build-document";
 
 const DESCRIPTION = [

@@ -18,6 +18,7 @@ describe("documentation", () => {
       "/api/public/contacts/update-metadata",
       "/api/public/custom-fields",
       "/api/public/custom-fields/{key}",
+      "/api/public/custom-fields/{key}/aliases/{alias}",
       "/api/webhooks/{token}",
     ]);
     const update = doc.paths["/api/public/contact/{aiContactId}/update-metadata"]?.post;
@@ -28,8 +29,10 @@ describe("documentation", () => {
       "404",
       "413",
       "415",
+      "422",
       "429",
       "500",
+      "503",
     ]);
     expect(Object.keys(doc.components.schemas)).toEqual(
       expect.arrayContaining(["Error", "FieldValue", "MetadataBody"]),

@@ -1,6 +1,6 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import {
+  aliasesOf,
   answer,
   fieldMap,
   llmCalls,
@@ -39,14 +39,6 @@ async function tenantWithFields(): Promise<TenantFixture & { token: string }> {
   }
   return { ...t, token };
 }
-
-const aliasesOf = async (t: TenantFixture) => {
-  const record = await env.FIELDS_KV.get<{ definitions: { key: string; aliases: string[] }[] }>(
-    `fields:v1:${t.tenantId}`,
-    "json",
-  );
-  return Object.fromEntries((record?.definitions ?? []).map((d) => [d.key, d.aliases]));
-};
 
 const SEVEN_UNKNOWN = {
   "Nombre de la empresa": "Acme",

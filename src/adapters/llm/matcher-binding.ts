@@ -1,5 +1,5 @@
-import type { FieldMatcher } from "../../core/matching/field-matcher";
 import type { LlmMatcher } from "../../llm-matcher/worker";
+import type { FieldMatcher } from "../../services/ports";
 
 /** The LLM Worker over its service binding: an RPC call within the same colo, no HTTP hop. */
 export function createMatcherBinding(binding: Service<LlmMatcher>): FieldMatcher {

@@ -1,7 +1,7 @@
 import type { FieldDefinition } from "./definition";
 import { toFieldKey } from "./field-key";
 
-export type ExactMatchKind = "exact" | "alias";
+export type ExactMatchKind = "exact" | "alias" | "synonym";
 
 export interface DefinitionMatch {
   definition: FieldDefinition;

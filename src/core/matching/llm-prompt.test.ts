@@ -8,8 +8,6 @@ const def = (key: string, extra: Partial<FieldDefinition> = {}): FieldDefinition
   label: key,
   type: "text",
   aliases: [],
-  created_at: "t",
-  updated_at: "t",
   ...extra,
 });
 

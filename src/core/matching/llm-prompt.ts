@@ -1,5 +1,7 @@
+import * as z from "zod/mini";
 import type { FieldDefinition } from "../fields/definition";
 import { toFieldKey } from "../fields/field-key";
+import { llmAnswerSchema } from "./llm-answer";
 
 /** Bounds on what one request may send to the LLM; keys past the cap become new fields. */
 export const LLM_LIMITS = {
@@ -77,4 +79,33 @@ export function buildUserMessage(
       value: i.value === null ? null : clip(i.value, LLM_LIMITS.valueChars),
     })),
   });
+}
+
+/** The one call's request: what is asked, what is offered, and the answer's JSON schema. */
+export interface LlmPrompt {
+  asked: PromptInput[];
+  offered: FieldDefinition[];
+  system: string;
+  user: string;
+  jsonSchema: object;
+}
+
+/** Everything the call needs, from the unmatched keys and the tenant's definitions. Pure. */
+export function buildPrompt(
+  inputs: readonly PromptInput[],
+  definitions: readonly FieldDefinition[],
+): LlmPrompt {
+  const asked = inputs.slice(0, LLM_LIMITS.keys);
+  const offered = selectDefinitions(definitions, asked);
+  const schema = llmAnswerSchema(
+    asked.map((f) => f.key),
+    offered.map((d) => d.key),
+  );
+  return {
+    asked,
+    offered,
+    system: SYSTEM_PROMPT,
+    user: buildUserMessage(asked, offered),
+    jsonSchema: z.toJSONSchema(schema, { target: "draft-7" }),
+  };
 }

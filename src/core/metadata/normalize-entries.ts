@@ -1,4 +1,4 @@
-import { ApiError } from "../../errors";
+import { invalidInput } from "../errors";
 import { MAX_KEY_LENGTH, toFieldKey } from "../fields/field-key";
 import { type MetadataEntry, type MetadataValue, toStoredValue } from "./metadata-value";
 import { assertStorable } from "./storable";
@@ -32,7 +32,7 @@ export function normalizeEntries(entries: readonly MetadataEntry[]): NormalizedF
   });
   if (invalid.length > 0) {
     const names = invalid.map((i) => JSON.stringify(i.key)).join(", ");
-    throw new ApiError("BAD_REQUEST", `invalid metadata key(s): ${names}`, { invalid_keys: invalid });
+    throw invalidInput(`invalid metadata key(s): ${names}`, { invalid_keys: invalid });
   }
 
   const byKey = new Map<string, NormalizedField>();
