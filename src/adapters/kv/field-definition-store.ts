@@ -122,7 +122,7 @@ export function createFieldDefinitionStore(
       const record = await read(tenantId, false);
       const known = new Set(record.definitions.map((d) => d.key));
       const missing = definitions.filter((d) => !known.has(d.key));
-      const taken = new Set(indexDefinitions(record.definitions).keys());
+      const taken = new Set(indexDefinitions(record.definitions).exact.keys());
       let changed = missing.length > 0;
       const updated = record.definitions.map((definition) => {
         const learned = aliases

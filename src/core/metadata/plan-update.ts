@@ -1,10 +1,11 @@
 import type { FieldDefinition } from "../fields/definition";
-import { indexDefinitions } from "../fields/definition-index";
+import { type MatchedBy as IndexMatchedBy, indexDefinitions, matchExactly } from "../fields/definition-index";
 import type { FormatResult } from "../format/format-result";
 import { JsonNumber, type MetadataEntry } from "./metadata-value";
 import { type NormalizedField, normalizeEntries } from "./normalize-entries";
 
-export type MatchedBy = "exact" | "alias" | "llm" | "new";
+/** The deterministic stages of the match index, then the LLM, then a new definition. */
+export type MatchedBy = IndexMatchedBy | "llm" | "new";
 
 /** One field value to write (or clear, when `value` is null) on the contact. */
 export interface FieldWrite {
@@ -90,7 +91,7 @@ export async function planNormalizedFields(
   const targets = new Map<NormalizedField, Target>();
   const unmatched: NormalizedField[] = [];
   for (const field of fields) {
-    const match = index.get(field.key);
+    const match = matchExactly(index, field.key);
     if (match) {
       targets.set(field, match);
     } else {

@@ -1,7 +1,7 @@
 import { ApiError } from "../../errors";
 import type { VerifiedCallers } from "../auth/verified-callers";
 import type { FieldDefinition } from "../fields/definition";
-import { indexDefinitions } from "../fields/definition-index";
+import { indexDefinitions, matchExactly } from "../fields/definition-index";
 import type { FieldMatcher } from "../matching/field-matcher";
 import type { LlmCallReport } from "../matching/llm-port";
 import type { Caller, ContactStore, FieldDefinitionStore, StoredField } from "../ports";
@@ -186,7 +186,7 @@ async function resolveOnce(
   const asked = new Map<string, { field: NormalizedField; item: number }>();
   for (const [item, fields] of normalized) {
     for (const field of fields) {
-      if (!asked.has(field.key) && !index.has(field.key)) {
+      if (!asked.has(field.key) && !matchExactly(index, field.key)) {
         asked.set(field.key, { field, item });
       }
     }
