@@ -97,7 +97,7 @@ export const LEXICON: Readonly<Record<ConceptId, Concept>> = {
     names: {
       en: "whatsapp whatsappnumber whatsappno",
       es: "whatsapp numerodewhatsapp",
-      pt: "whatsapp numerowhatsapp numerodewhatsapp",
+      pt: "whatsapp numerowhatsapp numerodewhatsapp numerodowhatsapp",
       fr: "whatsapp numerowhatsapp",
       de: "whatsapp whatsappnummer",
       it: "whatsapp numerodiwhatsapp numerowhatsapp",
