@@ -108,28 +108,38 @@ describe("LLM stage", () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]?.body.model).toBe("fake-model");
 
+    // "about 500" fitted the number field only through the model's rewrite: used, not remembered.
     expect(await aliasesOf(t)).toMatchObject({
       company_name: ["nombre_de_la_empresa"],
-      employee_count: ["employees"],
+      employee_count: [],
       email: ["correo_electronico"],
       signup_date: ["fecha_de_alta"],
       newsletter: ["boletin"],
       plan: ["tier"],
     });
 
-    // The same keys again: remembered, so no second call, and still formatted by type.
+    // The same keys again: remembered, so no call for them, and still formatted by type. Only
+    // `employees` is asked about again; its "750" proves the mapping, so now it is learned.
+    await scriptLlm(t.token, [
+      answer({ mappings: [{ key: "employees", field: "employee_count", value: null }], extracted: [] }),
+    ]);
     const again = await updateMetadata(t, { ...SEVEN_UNKNOWN, employees: "750", tier: "ENTERPRISE" });
-    expect(again.headers.get("server-timing")).toContain('desc="calls=0"');
+    expect(again.headers.get("server-timing")).toMatch(/desc="calls=1 ok"/);
     expect((await again.json<Field[]>()).map((f) => [f.key, f.value, f.matched_by])).toEqual([
       ["company_name", "Acme", "alias"],
-      ["employee_count", "750", "alias"],
+      ["employee_count", "750", "llm"],
       ["email", "ADA@example.com", "alias"],
       ["signup_date", "2024-12-25", "alias"],
       ["newsletter", "true", "alias"],
       ["plan", "Enterprise", "alias"],
       ["favourite_colour", "green", "exact"],
     ]);
-    expect(await llmCalls(t.token)).toHaveLength(1);
+    const allCalls = await llmCalls(t.token);
+    expect(allCalls).toHaveLength(2);
+    expect(JSON.parse(allCalls[1]?.body.messages[1]?.content ?? "{}").inputs).toEqual([
+      { key: "employees", sent_as: "employees", value: "750" },
+    ]);
+    expect((await aliasesOf(t)).employee_count).toEqual(["employees"]);
   });
 
   it("fills other fields from free text in a value, without learning an alias for it", async () => {
