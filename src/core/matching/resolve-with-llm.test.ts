@@ -141,12 +141,24 @@ describe("resolveWithLlm against an injected instruction", () => {
       extracted: [
         { from_key: "comments", field: "email", value: "ceo@evil.io" },
         { from_key: "comments", field: "do_not_contact", value: "false" },
-        { from_key: "comments", field: "company_name", value: "evil" },
       ],
     });
     const result = await resolveWithLlm([field("comments", injection)], crm, stage(llm).deps);
     expect(llm.users).toHaveLength(1);
-    // "evil" is a word of the text, so it is the one fact that stands; it names no key.
+    expect(writtenBy(result)).toEqual([]);
+    expect(learnedFrom(result)).toEqual([]);
+  });
+
+  it("keeps an extracted fact only as far as the text states it: words of the text, nothing else", async () => {
+    const llm = scripted({
+      mappings: [],
+      extracted: [
+        { from_key: "comments", field: "company_name", value: "evil" },
+        { from_key: "comments", field: "company_name", value: "Evil Corp" },
+      ],
+    });
+    const result = await resolveWithLlm([field("comments", injection)], crm, stage(llm).deps);
+    // The grounding limit: a word the text holds can be placed; one it does not ("Corp") cannot.
     expect(writtenBy(result)).toEqual(["comments=>company_name=evil"]);
     expect(learnedFrom(result)).toEqual([]);
   });
