@@ -111,16 +111,12 @@ export function indexDefinitions<D extends MatchableDefinition>(definitions: rea
   return index;
 }
 
-// The canonical form of keys made only of these is the key itself, so it need not be recomputed.
-const CANONICAL_ASCII = /^[a-z0-9]+(?:_[a-z0-9]+)*$/;
-const canonicalOf = (key: string) => (CANONICAL_ASCII.test(key) ? key : toFieldKey(key));
-
 /** Stage 1 alone: the canonical key equals a definition's key or label (`exact`) or alias (`alias`). */
 export function matchExactly<D extends MatchableDefinition>(
   index: MatchIndex<D>,
   key: string,
 ): DefinitionMatch<D> | undefined {
-  return index.exact.get(canonicalOf(key));
+  return index.exact.get(toFieldKey(key));
 }
 
 /**
@@ -137,7 +133,7 @@ export function matchField<D extends MatchableDefinition>(
   index: MatchIndex<D>,
   key: string,
 ): DefinitionMatch<D> | undefined {
-  const canonical = canonicalOf(key);
+  const canonical = toFieldKey(key);
   const exact = index.exact.get(canonical);
   if (exact) {
     return exact;

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { compactKey, toFieldKey } from "./field-key";
 
@@ -13,6 +14,12 @@ describe("toFieldKey", () => {
     ["Nº empleados", "no_empleados"],
   ])("%j -> %j", (sent, key) => {
     expect(toFieldKey(sent)).toBe(key);
+  });
+
+  it("returns canonical ASCII keys as they are, exactly what the full conversion makes of them", () => {
+    const canonical = fc.stringMatching(/^[a-z0-9]{1,8}(?:_[a-z0-9]{1,8}){0,4}$/);
+    // A surrounding space is not canonical, so it takes the full conversion, which drops it.
+    fc.assert(fc.property(canonical, (key) => toFieldKey(key) === key && toFieldKey(` ${key} `) === key));
   });
 
   it("keeps a Cyrillic look-alike apart from the Latin key (the skeleton warns about it instead)", () => {
