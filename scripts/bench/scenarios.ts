@@ -56,13 +56,14 @@ export interface Scenario {
 }
 
 export const fieldKey = (n: number) => `field_${n}`;
-const unknownKey = (index: number, j: number) => `unk_r${index}_k${j}`;
-const wideKey = (index: number, j: number) => `wide_r${index}_k${j}`;
 /**
- * Shares the word "field" with every `field_N` and no word with the thousands of `wide_r*_k*`
- * definitions, so the planned target is always among the 200 definitions the LLM is offered.
+ * Unknown keys name their planned target (`..._field_37` for `field_37`): it is then the definition
+ * most like the key, so always among the 30 the LLM is offered (`selectDefinitions`), as the
+ * definition a real key means would be. No stage matches such a key without the LLM.
  */
-const bulkKey = (index: number, j: number) => `bulk_field_q${index}_x${j}`;
+const unknownKey = (index: number, j: number, target: number) => `unk_r${index}_k${j}_${fieldKey(target)}`;
+const wideKey = (index: number, j: number) => `wide_r${index}_k${j}`;
+const bulkKey = (index: number, j: number, target: number) => `bulk_q${index}_x${j}_${fieldKey(target)}`;
 
 /** Upsert of every value in one statement; no auth, no activity row: the cheapest possible write. */
 const upsertFloor = (seed: Seed, body: Record<string, string>): FloorStatement => ({
@@ -104,6 +105,8 @@ export function buildScenarios(
 ): { scenarios: Scenario[]; llmPlan: Map<string, string> } {
   const llmPlan = new Map<string, string>();
   const aliasTargets = TEXT_FIELD_COUNT - ALIAS_TARGET_FIRST;
+  const unknownTarget = (index: number, j: number) =>
+    ALIAS_TARGET_FIRST + ((index * UNKNOWN_KEYS + j) % aliasTargets);
 
   const exactBody = (index: number): Record<string, string> => {
     const body: Record<string, string> = {};
@@ -119,12 +122,10 @@ export function buildScenarios(
   const unknownBody = (index: number): Record<string, string> => {
     const body: Record<string, string> = {};
     for (let j = 0; j < UNKNOWN_KEYS; j++) {
-      const key = unknownKey(index, j);
+      const target = unknownTarget(index, j);
+      const key = unknownKey(index, j, target);
       body[key] = `unknown value ${j} of request ${index}`;
-      llmPlan.set(
-        toFieldKey(key),
-        fieldKey(ALIAS_TARGET_FIRST + ((index * UNKNOWN_KEYS + j) % aliasTargets)),
-      );
+      llmPlan.set(toFieldKey(key), fieldKey(target));
     }
     return body;
   };
@@ -132,7 +133,7 @@ export function buildScenarios(
   const rememberedBody = (index: number): Record<string, string> => {
     const body: Record<string, string> = {};
     for (let j = 0; j < UNKNOWN_KEYS; j++) {
-      body[unknownKey(index, j)] = `remembered value ${j} of request ${index}`;
+      body[unknownKey(index, j, unknownTarget(index, j))] = `remembered value ${j} of request ${index}`;
     }
     return body;
   };
@@ -152,11 +153,9 @@ export function buildScenarios(
   // Each request's unknown keys are new (one LLM call) and shared by all its items (only one call).
   const bulkItems = (index: number): BulkItem[] => {
     const unknown = Array.from({ length: BULK_UNKNOWN }, (_, j) => {
-      const key = bulkKey(index, j);
-      llmPlan.set(
-        toFieldKey(key),
-        fieldKey(ALIAS_TARGET_FIRST + ((index * BULK_UNKNOWN + j) % aliasTargets)),
-      );
+      const target = ALIAS_TARGET_FIRST + ((index * BULK_UNKNOWN + j) % aliasTargets);
+      const key = bulkKey(index, j, target);
+      llmPlan.set(toFieldKey(key), fieldKey(target));
       return key;
     });
     return seed.contacts.bulk.map((aiContactId, item) => {
@@ -169,7 +168,8 @@ export function buildScenarios(
         signup_date: `2024-04-${String(1 + ((index + item) % 28)).padStart(2, "0")}`,
       };
       for (const [j, key] of unknown.entries()) {
-        metadata[key] = `bulk unknown value ${j} of item ${item} of request ${index}`;
+        // At most six words: a longer value is free text, which the LLM stage never maps by key.
+        metadata[key] = `bulk ${j} item ${item} request ${index}`;
       }
       return { aiContactId, metadata };
     });

@@ -150,19 +150,19 @@ describe("custom field definitions", () => {
       aliases: ["firma"],
     });
     await scriptLlm(token, [
-      answer({ mappings: [{ key: "razon_social", field: "company_name", value: null }], extracted: [] }),
-      answer({ mappings: [{ key: "razon_social", field: "company_name", value: null }], extracted: [] }),
+      answer({ mappings: [{ key: "registered_as", field: "company_name", value: null }], extracted: [] }),
+      answer({ mappings: [{ key: "registered_as", field: "company_name", value: null }], extracted: [] }),
     ]);
-    const learned = await updateMetadata(t, { razon_social: "Acme" });
+    const learned = await updateMetadata(t, { registered_as: "Acme" });
     expect((await learned.json<{ matched_by: string }[]>())[0]?.matched_by).toBe("llm");
     const requestId = learned.headers.get("x-request-id");
 
     const [definition] = (await list(t)).data;
-    expect(definition?.aliases).toEqual(["firma", "razon_social"]);
+    expect(definition?.aliases).toEqual(["firma", "registered_as"]);
     expect(definition?.alias_provenance).toEqual([
       expect.objectContaining({ alias: "firma", source: "admin" }),
       expect.objectContaining({
-        alias: "razon_social",
+        alias: "registered_as",
         source: "llm",
         request_id: requestId,
         api_key_prefix: t.apiKey.slice(0, 4) + t.apiKey.split("_")[2]?.slice(0, 8),
@@ -172,20 +172,20 @@ describe("custom field definitions", () => {
 
     // Remembered: no LLM call.
     expect(
-      (await (await updateMetadata(t, { razon_social: "B" })).json<{ matched_by: string }[]>())[0]
+      (await (await updateMetadata(t, { registered_as: "B" })).json<{ matched_by: string }[]>())[0]
         ?.matched_by,
     ).toBe("alias");
     expect(await llmCalls(token)).toHaveLength(1);
 
-    const res = await unlearn(t, "company_name", "razon_social");
+    const res = await unlearn(t, "company_name", "registered_as");
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ key: "company_name", alias: "razon_social", deleted: true });
-    expect((await unlearn(t, "company_name", "razon_social")).status).toBe(404);
+    expect(await res.json()).toMatchObject({ key: "company_name", alias: "registered_as", deleted: true });
+    expect((await unlearn(t, "company_name", "registered_as")).status).toBe(404);
     expect((await unlearn(t, "nope", "firma")).status).toBe(404);
     expect((await list(t)).data[0]?.aliases).toEqual(["firma"]);
 
     // Un-learned: the key goes through matching again, and the LLM is asked again.
-    const again = await updateMetadata(t, { razon_social: "C" });
+    const again = await updateMetadata(t, { registered_as: "C" });
     expect((await again.json<{ matched_by: string }[]>())[0]?.matched_by).toBe("llm");
     expect(await llmCalls(token)).toHaveLength(2);
     expect(await fieldMap(t.contactId)).toEqual({ company_name: "C" });

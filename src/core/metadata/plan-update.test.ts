@@ -74,23 +74,25 @@ describe("planMetadataUpdate", () => {
   it("asks the resolver only about unmatched keys, once, and uses its answer", () => {
     const asked: string[][] = [];
     const plan = planMetadataUpdate(
-      entries({ company_name: "A", razon_social: "B", zzz: "C" }),
+      entries({ company_name: "A", registered_as: "B", zzz: "C" }),
       definitions,
       (keys) => {
         asked.push(keys);
         return {
-          mapped: new Map([["razon_social", { definition: definitions[0] as FieldDefinition, value: null }]]),
+          mapped: new Map([
+            ["registered_as", { definition: definitions[0] as FieldDefinition, value: null }],
+          ]),
           extracted: [],
-          learnedAliases: [{ definitionKey: "company_name", alias: "razon_social" }],
+          learnedAliases: [{ definitionKey: "company_name", alias: "registered_as" }],
         };
       },
     );
-    expect(asked).toEqual([["razon_social", "zzz"]]);
+    expect(asked).toEqual([["registered_as", "zzz"]]);
     expect(plan.writes.map((w) => [w.key, w.matchedBy, w.value])).toEqual([
       ["company_name", "llm", "B"],
       ["zzz", "new", "C"],
     ]);
-    expect(plan.learnedAliases).toEqual([{ definitionId: "id-company_name", name: "razon_social" }]);
+    expect(plan.learnedAliases).toEqual([{ definitionId: "id-company_name", name: "registered_as" }]);
   });
 
   it("adds facts extracted from free text only to fields the request did not set", () => {
@@ -140,5 +142,17 @@ describe("planMetadataUpdate", () => {
       { key: "gone", definitionId: newId("gone"), value: null, sourceKey: "gone", matchedBy: "new" },
     ]);
     expect(plan.newDefinitions).toEqual([]);
+  });
+});
+
+describe("look-alike keys", () => {
+  it("warns when a new key looks like an existing field (a Cyrillic letter), and still creates it", () => {
+    const plan = planMetadataUpdate(entries({ "\u0441ompany_name": "Acme" }), [def("company_name")]);
+    expect(plan.writes).toHaveLength(1);
+    expect(plan.writes[0]).toMatchObject({ matchedBy: "new", value: "Acme" });
+    expect(plan.writes[0]?.warning).toContain('looks like the existing field "company_name"');
+    expect(
+      planMetadataUpdate(entries({ company_name: "Acme" }), [def("company_name")]).writes[0]?.warning,
+    ).toBe(undefined);
   });
 });

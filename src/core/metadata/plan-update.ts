@@ -5,14 +5,21 @@ import { canonicalContactId } from "../contacts/contact-id";
 import { DomainError, invalidInput } from "../errors";
 import type { FieldDefinition } from "../fields/definition";
 import { definitionIdFor } from "../fields/definition-id";
-import { type DefinitionMatch, indexDefinitions } from "../fields/definition-index";
+import {
+  type DefinitionMatch,
+  type MatchedBy as IndexMatchedBy,
+  indexDefinitions,
+  lookAlikeOf,
+  matchField,
+} from "../fields/definition-index";
 import { formatValue } from "../format/format-value";
 import type { Resolution } from "../matching/resolution";
 import type { UnmatchedField } from "../matching/unmatched-field";
 import { JsonNumber, type MetadataEntry } from "./metadata-value";
 import { type NormalizedField, normalizeEntries } from "./normalize-entries";
 
-export type MatchedBy = DefinitionMatch["matchedBy"] | "llm" | "new";
+/** The deterministic stages of the match index, then the LLM, then a new definition. */
+export type MatchedBy = IndexMatchedBy | "llm" | "new";
 
 export interface UpdateItem {
   contactId: string;
@@ -39,12 +46,14 @@ export interface MatchedItem {
   index: number;
   contactId: string;
   fields: NormalizedField[];
-  matches: ReadonlyMap<NormalizedField, DefinitionMatch>;
+  matches: ReadonlyMap<NormalizedField, DefinitionMatch<FieldDefinition>>;
 }
 
 /** A key for stage 2, asked once per request with the value of the first item that sent it. */
 export interface AskedField extends UnmatchedField {
   item: number;
+  /** An existing field whose name looks the same (confusable characters): a new field gets a warning. */
+  looksLike?: string;
 }
 
 export interface MatchedUpdate {
@@ -103,17 +112,19 @@ export function matchItems(
     if ("error" in item) {
       return item;
     }
-    const matches = new Map<NormalizedField, DefinitionMatch>();
+    const matches = new Map<NormalizedField, DefinitionMatch<FieldDefinition>>();
     for (const field of item.fields) {
-      const match = index.get(field.key);
+      const match = matchField(index, field.key);
       if (match) {
         matches.set(field, match);
       } else if (!asked.has(field.key)) {
+        const looksLike = lookAlikeOf(index, field.key)?.key;
         asked.set(field.key, {
           key: field.key,
           sourceKey: field.sourceKey,
           value: field.value,
           item: item.index,
+          ...(looksLike ? { looksLike } : {}),
         });
       }
     }
@@ -127,6 +138,7 @@ interface Target {
   matchedBy: MatchedBy;
   /** A value the LLM already fitted to the type; otherwise the field's own value is formatted. */
   value?: string;
+  warning?: string;
 }
 
 /**
@@ -140,6 +152,9 @@ export function planUpdate(
   context: { tenantId: string },
 ): UpdatePlan {
   const askedItem = new Map(matched.asked.map((a) => [a.key, a.item]));
+  const lookAlikes = new Map(
+    matched.asked.flatMap((a) => (a.looksLike ? [[a.key, a.looksLike] as const] : [])),
+  );
   const askedSourceItem = new Map(matched.asked.map((a) => [a.sourceKey, a.item]));
   const newDefinitions = new Map<string, { id: string; key: string }>();
 
@@ -166,9 +181,15 @@ export function planUpdate(
         if (field.value !== null) {
           newDefinitions.set(field.key, { id, key: field.key });
         }
+        const looksLike = lookAlikes.get(field.key);
         targets.set(field, {
           definition: { id, key: field.key, label: field.key, type: "text", aliases: [] },
           matchedBy: "new",
+          ...(looksLike
+            ? {
+                warning: `"${field.sourceKey}" became a new field, but it looks like the existing field "${looksLike}" (characters from another script?)`,
+              }
+            : {}),
         });
       }
     }
@@ -217,7 +238,7 @@ function foldByDefinition(
     folded.set(key, { field, target, beaten: [...beaten, ...field.overrides] });
   }
   return [...folded.values()].map(({ field, target, beaten }) => {
-    const warnings: string[] = [];
+    const warnings: string[] = target.warning ? [target.warning] : [];
     if (beaten.length > 0) {
       const names = [...beaten, field.sourceKey].map((k) => JSON.stringify(k)).join(", ");
       warnings.push(`keys ${names} all map to "${target.definition.key}"; the last one in the body was used`);

@@ -26,7 +26,7 @@ export const FieldValueSchema = documented(
     source_key: documented(z.string(), { example: "companyName", description: "The key as it was sent." }),
     matched_by: documented(z.enum(["exact", "alias", "synonym", "llm", "new"]), {
       description:
-        "exact: the key equals a definition's key or label (case-, accent- and separator-insensitive); alias: one of its aliases; synonym: the built-in multilingual lexicon of contact fields; llm: mapped by the LLM; new: a definition was created for it.",
+        "How the key found its field. exact: the key equals a definition's key or label, ignoring case, accents and separators (`E-mail` = `email`, `firstname` = `first_name`); alias: the same against one of its aliases; synonym: the key and the definition name the same contact field in the built-in lexicon (`Surname`, `Apellido` or `Nachname` for `last_name`); llm: mapped by the LLM; new: a definition was created for it.",
     }),
     created_at: timestamp,
     updated_at: timestamp,
