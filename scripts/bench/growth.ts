@@ -348,7 +348,7 @@ export async function definitionsPerTenant(ctx: GrowthContext): Promise<GrowthRo
   const warm = await measure(ctx.api, warmLabel, "definitions", true);
   const cold = await measure(ctx.cold, coldLabel, "definitions");
   if (cold.points.some((p) => !(p.kvReadsPerRequest >= 1))) {
-    cold.skipped = `not cold: the service ignores ${COLD_CACHE_VAR}=0 (fewer than 1 KV read per request); numbers are a warm isolate's`;
+    cold.skipped = `not cold: the service ignores ${COLD_CACHE_VAR}=0 (< 1 KV read per request)`;
   }
   return [warm, cold];
 }
@@ -444,7 +444,7 @@ export async function cpuPerRequest(
   floorStatement: (contactId: string, body: Record<string, string>) => FloorStatement,
   requestsFor: (keys: number) => number,
 ): Promise<CpuResult> {
-  const method = `per request: workerd = CPU time of all workerd threads (/proc/<pid>/task/*/schedstat) over the requests / n, floor = the same for the floor Worker's statement on the same body; isolate JS = samples with JavaScript on the stack (incl. GC) in a V8 CPU profile of the API Worker's isolate (${PROFILE_INTERVAL_US} us sampling; a lower bound: workerd's native work is not separable from its I/O waits there, and preemption on a busy machine inflates it)`;
+  const method = `per request: workerd = CPU time of all workerd threads (kernel schedstat, exact) over the requests / n, which includes miniflare's entry worker and simulators; floor's = the same for the floor Worker's statement on the same body; beyond the floor = the difference (our Worker's work above a minimal Worker's); isolate JS = samples with JavaScript on the stack (incl. GC) in a V8 CPU profile of the API Worker's isolate (${PROFILE_INTERVAL_US} us sampling; a lower bound: workerd's native work is not separable from its I/O waits there, and preemption on a busy machine inflates it)`;
   if (workerdPid === undefined || inspector === undefined) {
     return {
       method,
