@@ -608,7 +608,8 @@ async function main(): Promise<number> {
     }
     for (const g of growth) {
       if (g.firstError && run.firstError === null) {
-        run.firstError = { scenario: g.label, status: 0, body: g.firstError };
+        const { size, status, body } = g.firstError;
+        run.firstError = { scenario: `${g.label}, size ${size}`, status, body };
       }
     }
 

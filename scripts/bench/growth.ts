@@ -45,8 +45,14 @@ export interface GrowthRow {
   target?: GrowthTarget;
   /** Why the row was not measured, or why its numbers do not mean what the label says. */
   skipped?: string;
-  notes: string[];
-  firstError?: string;
+  /** The first response outside 2xx (warm-up included): any fails the bench, as in the scenarios. */
+  firstError?: GrowthError;
+}
+
+export interface GrowthError {
+  size: number;
+  status: number;
+  body: string;
 }
 
 export interface CpuPoint {
@@ -119,11 +125,11 @@ async function measurePoint(
   apiKey: string,
   size: number,
   request: (index: number) => BenchRequest,
-  errors: string[],
+  errors: GrowthError[],
 ): Promise<GrowthPoint> {
   const record = (sample: Sample) => {
     if (!ok(sample) && errors.length === 0) {
-      errors.push(`size ${size}: ${sample.status} ${sample.body.slice(0, 500)}`);
+      errors.push({ size, status: sample.status, body: sample.body.slice(0, 2000) });
     }
   };
   for (let i = 0; i < ctx.warmup; i++) {
@@ -155,7 +161,7 @@ function row(
   label: string,
   unit: string,
   points: GrowthPoint[],
-  errors: string[],
+  errors: GrowthError[],
   target?: { text: string; large: number; small: number; limit: number },
 ): GrowthRow {
   const first = points[0];
@@ -172,7 +178,6 @@ function row(
     ...(target
       ? { target: { text: target.text, ratio, limit: target.limit, pass: ratio <= target.limit } }
       : {}),
-    notes: [],
     ...(errors[0] ? { firstError: errors[0] } : {}),
   };
 }
@@ -185,7 +190,6 @@ const skippedRow = (only: string, label: string, unit: string, skipped: string):
   largestOverSmallest: Number.NaN,
   linear: Number.NaN,
   skipped,
-  notes: [],
 });
 
 const update = (contactId: string, body: Record<string, string>): BenchRequest => ({
@@ -220,7 +224,7 @@ export async function seedKeysTenant(ctx: GrowthContext): Promise<SeededTenant> 
 }
 
 export async function keysPerRequest(ctx: GrowthContext, tenant: SeededTenant): Promise<GrowthRow> {
-  const errors: string[] = [];
+  const errors: GrowthError[] = [];
   const points: GrowthPoint[] = [];
   for (const [n, size] of KEY_SIZES.entries()) {
     ctx.progress(`growth: ${size} known keys per request`);
@@ -271,7 +275,7 @@ export async function bulkItems(ctx: GrowthContext): Promise<GrowthRow> {
         signup_date: `2024-04-${String(1 + ((index + item) % 28)).padStart(2, "0")}`,
       },
     }));
-  const errors: string[] = [];
+  const errors: GrowthError[] = [];
   const points: GrowthPoint[] = [];
   for (const size of BULK_SIZES) {
     ctx.progress(`growth: ${size} items per bulk request`);
@@ -325,7 +329,7 @@ export async function definitionsPerTenant(ctx: GrowthContext): Promise<GrowthRo
   const request = (tenant: SeededTenant) => (i: number) =>
     update(tenant.contacts[0] ?? "", { def_00000: `one key, request ${i}` });
   const measure = async (http: Client, label: string, only: string, target?: boolean) => {
-    const errors: string[] = [];
+    const errors: GrowthError[] = [];
     const points: GrowthPoint[] = [];
     for (const [n, size] of DEFINITION_SIZES.entries()) {
       const tenant = tenants[n];
@@ -380,7 +384,7 @@ export async function contactsPerTenant(ctx: GrowthContext): Promise<GrowthRow[]
     populations.push({ tenant, sample: sampleContact, size });
     ctx.progress(`growth: seeded ${size} contacts in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
-  const infoErrors: string[] = [];
+  const infoErrors: GrowthError[] = [];
   const info: GrowthPoint[] = [];
   for (const { tenant, sample, size } of populations) {
     ctx.progress(`growth: info, ${size} contacts`);
@@ -418,7 +422,7 @@ export async function contactsPerTenant(ctx: GrowthContext): Promise<GrowthRow[]
     );
     return rows;
   }
-  const searchErrors: string[] = [];
+  const searchErrors: GrowthError[] = [];
   const found: GrowthPoint[] = [];
   for (const { tenant, size } of populations) {
     ctx.progress(`growth: search, ${size} contacts`);

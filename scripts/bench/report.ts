@@ -44,6 +44,7 @@ export interface BenchReport {
     startupRuns: number;
     growthRequests: number;
     growthWarmup: number;
+    cpuRequests: number;
     /** `BENCH_ONLY`, or null for every row. */
     only: string[] | null;
   };
@@ -250,8 +251,11 @@ export function formatTable(report: BenchReport): string {
             `  ${g.label}: db trips/req ${g.points.map((p) => fixed(p.dbTripsPerRequest, 2)).join("/")}; kv reads/req ${g.points.map((p) => fixed(p.kvReadsPerRequest, 2)).join("/")}; llm calls/req ${g.points.map((p) => fixed(p.llmCallsPerRequest, 2)).join("/")}; non-2xx ${g.points.map((p) => p.non2xx).join("/")}`,
           ]
         : []),
-      ...g.notes.map((note) => `  ${g.label}: ${note}`),
-      ...(g.firstError ? [`  ${g.label}: first error: ${g.firstError.slice(0, 300)}`] : []),
+      ...(g.firstError
+        ? [
+            `  ${g.label}: first error at size ${g.firstError.size}: ${g.firstError.status} ${g.firstError.body.slice(0, 300)}`,
+          ]
+        : []),
     ]),
     ...report.warnings.map((warning) => `WARNING: ${warning}`),
   );
