@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { neon, neonConfig } from "@neondatabase/serverless";
 import pg from "pg";
 import { type Client, client, type Sample } from "./bench/client";
-import { findWorkerdPid, InspectorSession } from "./bench/cpu";
+import { findWorkerdPid } from "./bench/cpu";
 import {
   bulkItems,
   COLD_CACHE_VAR,
@@ -116,7 +116,12 @@ const selected = (name: RowName): boolean =>
 /** The service again under another name, with its per-isolate definition cache switched off. */
 const COLD_WORKER_SUFFIX = "-cold";
 
-const progress = (message: string) => console.error(`bench: ${message}`);
+const benchStarted = performance.now();
+/** On stderr, with the time since start: shows where a run's minutes go. */
+const progress = (message: string) =>
+  console.error(
+    `bench: [${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(3)} s] ${message}`,
+  );
 
 /** Teardown steps, newest first, each bounded so one stuck stop cannot keep the others from running. */
 class Teardown {
@@ -580,27 +585,15 @@ async function main(): Promise<number> {
     }
     let cpu: CpuResult | null = null;
     if (keysTenant && selected("cpu")) {
-      const port = Number(new URL(dev.workerdUrl).port);
-      const pid = await findWorkerdPid(dev.pid, port);
-      const inspector = await InspectorSession.connect(`${dev.inspectorUrl}/core:user:${primary.name}`).catch(
-        (error: unknown) => {
-          run.warnings.push(`cpu: no inspector session with the API Worker: ${describe(error)}`);
-          return undefined;
-        },
+      const pid = await findWorkerdPid(dev.pid, Number(new URL(dev.workerdUrl).port));
+      cpu = await cpuPerRequest(
+        growthContext,
+        keysTenant,
+        pid,
+        (contactId, body) =>
+          upsertFloor(keysTenant.tenantId, contactId, keysTenant.definitions[0]?.id ?? "", body),
+        (keys) => (keys > 100 ? Math.max(2, Math.round(config.cpuRequests / 2)) : config.cpuRequests),
       );
-      try {
-        cpu = await cpuPerRequest(
-          growthContext,
-          keysTenant,
-          pid,
-          inspector,
-          (contactId, body) =>
-            upsertFloor(keysTenant.tenantId, contactId, keysTenant.definitions[0]?.id ?? "", body),
-          (keys) => (keys > 100 ? Math.max(2, Math.round(config.cpuRequests / 2)) : config.cpuRequests),
-        );
-      } finally {
-        inspector?.close();
-      }
     }
     let prompt: PromptResult | null = null;
     if (selected("prompt")) {

@@ -6,7 +6,7 @@ import { toFieldKey } from "../../src/core/fields/field-key";
 import type { FakeLlm } from "../local/fake-llm";
 import type { NeonProxy } from "../local/neon-proxy";
 import type { Client, Sample } from "./client";
-import { type InspectorSession, processCpuMs } from "./cpu";
+import { processCpuMs } from "./cpu";
 import type { BenchRequest, FloorStatement } from "./scenarios";
 import { TYPED_FIELDS } from "./scenarios";
 import { type DefinitionSpec, type SeededTenant, seedPopulation, seedTenant } from "./seed";
@@ -63,11 +63,8 @@ export interface CpuPoint {
   workerdMs: number;
   /** The same for the floor Worker's one statement on the same body. */
   floorWorkerdMs: number;
-  /** JavaScript time (incl. GC) of the API Worker's isolate per request (V8 CPU profile; only our isolate). */
-  isolateJsMs: number;
-  isolateGcMs: number;
-  /** The profile's "(program)" time per request: workerd's native work and I/O waits, inseparable. */
-  isolateProgramMs: number;
+  /** workerdMs - floorWorkerdMs: what our Worker costs above a minimal one. */
+  beyondFloorMs: number;
   non2xx: number;
 }
 
@@ -432,29 +429,25 @@ export async function contactsPerTenant(ctx: GrowthContext): Promise<GrowthRow[]
   return rows;
 }
 
-/** Sampling every 250 us: finer slowed the isolate measurably on this 2-core machine. */
-const PROFILE_INTERVAL_US = 250;
-
 /**
- * CPU per exact request of 10 and 1,000 known keys, three passes of the same requests: workerd's
- * CPU (kernel), the floor Worker's for the same body (kernel), our isolate's (V8 profile). The
- * proxy's injected delay is off meanwhile: CPU does not depend on it and the passes run faster.
+ * CPU per exact request of 10 and 1,000 known keys: workerd's CPU time (kernel) over the requests,
+ * then over the floor Worker's statement on the same bodies. The proxy's injected delay is off
+ * meanwhile: CPU does not depend on it and the passes run faster.
  */
 export async function cpuPerRequest(
   ctx: GrowthContext,
   tenant: SeededTenant,
   workerdPid: number | undefined,
-  inspector: InspectorSession | undefined,
   floorStatement: (contactId: string, body: Record<string, string>) => FloorStatement,
   requestsFor: (keys: number) => number,
 ): Promise<CpuResult> {
-  const method = `per request: workerd = CPU time of all workerd threads (kernel schedstat, exact) over the requests / n, which includes miniflare's entry worker and simulators; floor's = the same for the floor Worker's statement on the same body; beyond the floor = the difference (our Worker's work above a minimal Worker's); isolate JS = samples with JavaScript on the stack (incl. GC) in a V8 CPU profile of the API Worker's isolate (${PROFILE_INTERVAL_US} us sampling; a lower bound: workerd's native work is not separable from its I/O waits there, and preemption on a busy machine inflates it)`;
-  if (workerdPid === undefined || inspector === undefined) {
+  const method =
+    "CPU time of all of workerd's threads (kernel schedstat, exact) over the requests / n, sequential, after 3 warm-up: it includes miniflare's entry worker and simulators (rate limiter, KV) besides our Worker; floor = the same for the floor Worker sending the minimal statement for the same body; beyond = the difference, what our Worker costs above a minimal one";
+  if (workerdPid === undefined) {
     return {
       method,
       points: [],
-      skipped:
-        "skipped: workerd's process or inspector not found (needs Linux /proc and wrangler's debug log)",
+      skipped: "skipped: workerd's process not found (needs Linux /proc and wrangler's debug log)",
     };
   }
   const contact = tenant.contacts[KEY_SIZES.length] ?? "";
@@ -466,48 +459,41 @@ export async function cpuPerRequest(
       ctx.progress(`cpu: exact request of ${keys} keys`);
       const n = requestsFor(keys);
       let index = 0;
-      let non2xx = 0;
-      const wall: number[] = [];
-      const send = async () => {
-        const sample = await ctx.api.send(
-          update(contact, knownKeysBody(tenant.definitions, keys, index++)),
-          tenant.apiKey,
-        );
-        non2xx += ok(sample) ? 0 : 1;
-        wall.push(sample.ms);
-      };
+      const body = () => knownKeysBody(tenant.definitions, keys, index++);
       for (let i = 0; i < 3; i++) {
-        await send();
+        await ctx.api.send(update(contact, body()), tenant.apiKey);
+        await ctx.floor.send({
+          method: "POST",
+          path: "/",
+          body: { ...floorStatement(floorContact, body()) },
+        });
       }
-      wall.length = 0;
-      non2xx = 0;
+      const wall: number[] = [];
+      let non2xx = 0;
       const before = await processCpuMs(workerdPid);
       for (let i = 0; i < n; i++) {
-        await send();
+        const sample = await ctx.api.send(update(contact, body()), tenant.apiKey);
+        non2xx += ok(sample) ? 0 : 1;
+        wall.push(sample.ms);
       }
       const workerdMs = ((await processCpuMs(workerdPid)) - before) / n;
-
       const floorBefore = await processCpuMs(workerdPid);
       for (let i = 0; i < n; i++) {
-        const statement = floorStatement(floorContact, knownKeysBody(tenant.definitions, keys, index++));
-        await ctx.floor.send({ method: "POST", path: "/", body: { ...statement } });
+        const sample = await ctx.floor.send({
+          method: "POST",
+          path: "/",
+          body: { ...floorStatement(floorContact, body()) },
+        });
+        non2xx += ok(sample) ? 0 : 1;
       }
       const floorWorkerdMs = ((await processCpuMs(workerdPid)) - floorBefore) / n;
-
-      const profile = await inspector.profile(async () => {
-        for (let i = 0; i < n; i++) {
-          await send();
-        }
-      }, PROFILE_INTERVAL_US);
       points.push({
         keys,
         requests: n,
-        wallMedianMs: median(wall.slice(0, n)),
+        wallMedianMs: median(wall),
         workerdMs,
         floorWorkerdMs,
-        isolateJsMs: profile.jsMs / n,
-        isolateGcMs: profile.gcMs / n,
-        isolateProgramMs: profile.programMs / n,
+        beyondFloorMs: workerdMs - floorWorkerdMs,
         non2xx,
       });
     }

@@ -175,8 +175,7 @@ export function formatTable(report: BenchReport): string {
             "workerd CPU ms",
             "floor's workerd CPU ms",
             "beyond the floor ms",
-            "isolate JS ms",
-            "of it GC ms",
+            "non-2xx",
           ],
           report.cpu.points.map((p) => [
             String(p.keys),
@@ -184,9 +183,8 @@ export function formatTable(report: BenchReport): string {
             fixed(p.wallMedianMs),
             fixed(p.workerdMs, 2),
             fixed(p.floorWorkerdMs, 2),
-            fixed(p.workerdMs - p.floorWorkerdMs, 2),
-            fixed(p.isolateJsMs, 2),
-            fixed(p.isolateGcMs, 2),
+            fixed(p.beyondFloorMs, 2),
+            String(p.non2xx),
           ]),
         ).map((l) => `  ${l}`),
       );

@@ -133,8 +133,6 @@ export interface DevServer {
    * only the first `--config` is reachable, and the floor Worker could not share the harness.
    */
   workerdUrl: string;
-  /** `ws://host:port` of workerd's inspector; `/core:user:<worker name>` attaches to one Worker. */
-  inspectorUrl: string;
   /** Process group of `wrangler dev` (its workerd processes are in it). */
   pid: number;
   stop(): Promise<void>;
@@ -191,19 +189,19 @@ export async function startDevServer(opts: {
   const dev: Spawned = spawnWrangler(args, {
     // A private dev registry: no service binding may reach another developer's `wrangler dev`, or theirs ours.
     WRANGLER_REGISTRY_PATH: join(opts.dir, "dev-registry"),
-    // The only place wrangler tells where workerd itself listens (see `runtimeAddresses`).
+    // The only place wrangler tells where workerd itself listens (see `runtimeAddress`).
     WRANGLER_LOG: "debug",
   });
-  const addresses = runtimeAddresses(dev);
+  const address = runtimeAddress(dev);
   const baseUrl = `http://127.0.0.1:${opts.port}`;
   const stop = () => stopGroup(dev.child);
   try {
     await waitUntilReady(dev, baseUrl);
-    const runtime = addresses.current();
-    if (runtime === undefined) {
+    const workerdUrl = address.current();
+    if (workerdUrl === undefined) {
       throw new Error(`wrangler dev (WRANGLER_LOG=debug) never reported workerd's address:\n${dev.output()}`);
     }
-    return { baseUrl, ...runtime, pid: dev.child.pid ?? 0, stop, output: dev.output };
+    return { baseUrl, workerdUrl, pid: dev.child.pid ?? 0, stop, output: dev.output };
   } catch (error) {
     await stop();
     throw error;
@@ -212,15 +210,12 @@ export async function startDevServer(opts: {
 
 /**
  * wrangler's proxy controller logs, at debug level, the `reloadComplete` message it hands its
- * proxy worker: the user workerd's entry URL and inspector address. Read from the stream as it
- * arrives, because `Spawned.output()` keeps only the tail of a chatty debug log.
+ * proxy worker, which carries the user workerd's entry URL. Read from the stream as it arrives,
+ * because `Spawned.output()` keeps only the tail of a chatty debug log.
  */
-function runtimeAddresses(dev: Spawned): {
-  current(): { workerdUrl: string; inspectorUrl: string } | undefined;
-} {
-  const pattern =
-    /"userWorkerUrl":\{"protocol":"(https?:)","hostname":"([^"]+)","port":"(\d+)"\},"userWorkerInspectorUrl":\{"protocol":"(wss?:)","hostname":"([^"]+)","port":"(\d+)"/g;
-  let found: { workerdUrl: string; inspectorUrl: string } | undefined;
+function runtimeAddress(dev: Spawned): { current(): string | undefined } {
+  const pattern = /"userWorkerUrl":\{"protocol":"(https?:)","hostname":"([^"]+)","port":"(\d+)"\}/g;
+  let found: string | undefined;
   let pending = "";
   const scan = (chunk: Buffer) => {
     pending += chunk.toString("utf8");
@@ -228,7 +223,7 @@ function runtimeAddresses(dev: Spawned): {
     pending = lines.pop() ?? "";
     for (const line of lines) {
       for (const m of line.matchAll(pattern)) {
-        found = { workerdUrl: `${m[1]}//${m[2]}:${m[3]}`, inspectorUrl: `${m[4]}//${m[5]}:${m[6]}` };
+        found = `${m[1]}//${m[2]}:${m[3]}`;
       }
     }
   };
