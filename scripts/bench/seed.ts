@@ -112,9 +112,10 @@ export async function seedDefinitions(
  * `count` contacts with a value for every definition of the tenant, in two statements. Exactly 10
  * contacts have `plan` = "Pro" at any size, so a search for them answers the same rows whatever the
  * tenant's size: only the cost of finding them can grow. 2 million rows are the slowest part of the
- * bench, so: time-ordered ids (uuidv7) and rows in index order append to the indexes instead of
- * splitting random pages, and foreign-key triggers are skipped for the values (every id comes from
- * the rows just joined).
+ * bench, so: time-ordered ids (uuidv7), with contacts driving the join in id order, append to the
+ * indexes instead of splitting random pages (a third faster than random ids here; an explicit
+ * ORDER BY only added a sort), and foreign-key triggers are skipped for the values (every id comes
+ * from the rows just joined).
  */
 export async function seedPopulation(
   db: pg.Client,
@@ -139,8 +140,7 @@ export async function seedPopulation(
          d.key, 'exact'
        FROM (SELECT id, row_number() OVER (ORDER BY id) AS n FROM contacts WHERE tenant_id = $1) AS c
        CROSS JOIN field_definitions AS d
-       WHERE d.tenant_id = $1 AND d.deleted_at IS NULL
-       ORDER BY c.id, d.key`,
+       WHERE d.tenant_id = $1 AND d.deleted_at IS NULL`,
       [tenantId],
     );
     await db.query("COMMIT");
