@@ -3,6 +3,7 @@
 import type pg from "pg";
 import type { FieldDefinition, FieldType } from "../../src/core/fields/definition";
 import { definitionIdFor } from "../../src/core/fields/definition-id";
+import { toFieldKey } from "../../src/core/fields/field-key";
 import { createTenant, type Query } from "../lib/tenants";
 
 export interface DefinitionSpec {
@@ -44,8 +45,9 @@ export async function seedTenant(
 }
 
 /**
- * The definitions ledger (src/db/schema.ts): one row per definition, its key as its one name, and
- * the tenant's version bumped and count set, as the service's own statements would leave them.
+ * The definitions ledger (src/db/schema.ts): one row per definition, its key and (when it reads
+ * differently) its label as its names, and the tenant's version bumped and count set, as the
+ * service's own statements would leave them.
  * Ids are derived as the service derives them, so a service that still reads definitions from KV
  * (see `legacyKvRecord`) writes values whose definition id the ledger's foreign key accepts.
  */
@@ -80,6 +82,15 @@ export async function seedDefinitions(
       options: d.options ?? null,
     })),
   );
+  const names = JSON.stringify(
+    definitions.flatMap((d) => {
+      const label = toFieldKey(d.label);
+      return [
+        { id: d.id, key: d.key, name: d.key, kind: "key" },
+        ...(label === d.key ? [] : [{ id: d.id, key: d.key, name: label, kind: "label" }]),
+      ];
+    }),
+  );
   await db.query("BEGIN");
   try {
     await db.query(
@@ -90,9 +101,10 @@ export async function seedDefinitions(
     );
     await db.query(
       `INSERT INTO field_names (tenant_id, name, definition_id, definition_key, kind, source)
-       SELECT $1, d.key, d.id, d.key, 'key', 'admin'
-       FROM jsonb_to_recordset($2::jsonb) AS d(id uuid, key text)`,
-      [tenantId, rows],
+       SELECT $1, n.name, n.id, n.key, n.kind, 'admin'
+       FROM jsonb_to_recordset($2::jsonb) AS n(id uuid, key text, name text, kind text)
+       ON CONFLICT (tenant_id, name) DO NOTHING`,
+      [tenantId, names],
     );
     await db.query(
       `UPDATE tenants SET definitions_version = definitions_version + 1,
