@@ -325,29 +325,29 @@ export async function definitionsPerTenant(ctx: GrowthContext): Promise<GrowthRo
   }
   const request = (tenant: SeededTenant) => (i: number) =>
     update(tenant.contacts[0] ?? "", { def_00000: `one key, request ${i}` });
-  const measure = async (http: Client, label: string, only: string, target?: boolean) => {
+  const measure = async (http: Client, cache: "warm" | "cold", label: string) => {
     const errors: GrowthError[] = [];
     const points: GrowthPoint[] = [];
     for (const [n, size] of DEFINITION_SIZES.entries()) {
       const tenant = tenants[n];
       if (tenant) {
-        ctx.progress(`growth: ${label.includes("cold") ? "cold" : "warm"}, ${size} definitions`);
+        ctx.progress(`growth: ${cache}, ${size} definitions`);
         points.push(await measurePoint(ctx, http, tenant.apiKey, size, request(tenant), errors));
       }
     }
     return row(
-      only,
+      "definitions",
       label,
       "definitions",
       points,
       errors,
-      target
+      cache === "warm"
         ? { text: "warm at 10,000 within 1.2x of warm at 10", large: 10_000, small: 10, limit: 1.2 }
         : undefined,
     );
   };
-  const warm = await measure(ctx.api, warmLabel, "definitions", true);
-  const cold = await measure(ctx.cold, coldLabel, "definitions");
+  const warm = await measure(ctx.api, "warm", warmLabel);
+  const cold = await measure(ctx.cold, "cold", coldLabel);
   if (cold.points.some((p) => !(p.kvReadsPerRequest >= 1))) {
     cold.skipped = `not cold: the service ignores ${COLD_CACHE_VAR}=0 (< 1 KV read per request)`;
   }
