@@ -1,6 +1,8 @@
 // `npm run bench`: starts its own local stack (Postgres, the Neon proxy with injected latency, the
-// fake LLM, the built Worker in workerd via wrangler dev), seeds one tenant, measures each scenario
-// against its floor, prints one table and stops everything. See scripts/bench/ for the parts.
+// fake LLM, the built Workers and the floor Worker in workerd via wrangler dev), seeds its tenants
+// straight into Postgres, measures each scenario against the floor, then the growth rows, CPU per
+// request and the LLM prompt's size, prints them and stops everything. `BENCH_ONLY=row,row` runs
+// some rows, `BENCH_JSON=path` writes every row. See scripts/bench/ for the parts.
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
