@@ -13,6 +13,8 @@ export interface Bindings extends Omit<CloudflareBindings, "LLM_MATCHER"> {
   LOCAL_NEON_SQL_ENDPOINT?: string;
   /** Local-only: check every 2xx body against its route's response schema (tests and `npm run dev`). */
   CHECK_RESPONSES?: string;
+  /** Benchmark-only: how long an isolate keeps a tenant's definitions (0: read KV every request). */
+  ISOLATE_CACHE_TTL_MS?: string;
   /** The LLM Worker; without it, unmatched keys become new fields. */
   LLM_MATCHER?: Service<LlmMatcher>;
 }
@@ -21,6 +23,7 @@ export const ConfigSchema = z.object({
   DATABASE_URL: z.url(),
   LOCAL_NEON_SQL_ENDPOINT: z.optional(z.url()),
   CHECK_RESPONSES: z.optional(z.enum(["true", "false"])),
+  ISOLATE_CACHE_TTL_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60_000)), 30_000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
