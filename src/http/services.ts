@@ -51,7 +51,7 @@ function envState(env: HonoEnv["Bindings"]) {
       // 30 s is below KV's own 60 s staleness, so this cache adds no new kind of staleness; a
       // warm isolate then serves a request whose keys all match without any KV read at all.
       snapshots: new BoundedCache<DefinitionsSnapshot>({
-        ttlMs: 30_000,
+        ttlMs: config.ISOLATE_CACHE_TTL_MS,
         maxEntries: 1_000,
         maxBytes: 32 * 1024 * 1024,
         clock,
