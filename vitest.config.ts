@@ -28,17 +28,25 @@ const workersProject = (
           // Never dialled: LOCAL_NEON_SQL_ENDPOINT sends every query to the local proxy.
           DATABASE_URL: "postgresql://postgres:postgres@db.localtest.me:5432/app",
           LOCAL_NEON_SQL_ENDPOINT: inject("neonSqlEndpoint"),
+          // Every 2xx body is checked against its route's response schema (src/http/respond.ts).
+          CHECK_RESPONSES: "true",
         },
-        ...(requestsPerMinute
-          ? {
-              ratelimits: {
-                API_KEY_RATE_LIMITER: {
-                  namespace_id: "1001",
-                  simple: { limit: requestsPerMinute, period: 60 as const },
-                },
-              },
-            }
-          : {}),
+        // Every test request comes from one client address, so the per-client and per-tenant
+        // limits of unverified credentials are raised here; the "limits" project makes them tiny.
+        ratelimits: {
+          API_KEY_RATE_LIMITER: {
+            namespace_id: "1001",
+            simple: { limit: requestsPerMinute ?? 100_000, period: 60 },
+          },
+          CLIENT_RATE_LIMITER: {
+            namespace_id: "1002",
+            simple: { limit: requestsPerMinute ?? 100_000, period: 60 },
+          },
+          TENANT_RATE_LIMITER: {
+            namespace_id: "1003",
+            simple: { limit: requestsPerMinute ?? 100_000, period: 60 },
+          },
+        },
         // The LLM Worker behind the LLM_MATCHER service binding of wrangler.toml, with the real
         // openai SDK pointed at the local fake, so prompts, parsing and timeouts are exercised.
         workers: [

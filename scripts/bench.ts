@@ -1,47 +1,97 @@
 // `npm run bench`: starts its own local stack (Postgres, the Neon proxy with injected latency, the
-// fake LLM, the built Worker in workerd via wrangler dev), seeds one tenant, measures each scenario
-// against its floor, prints one table and stops everything. See scripts/bench/ for the parts.
+// fake LLM, the built Workers and the floor Worker in workerd via wrangler dev), seeds its tenants
+// straight into Postgres, measures each scenario against the floor, then the growth rows, CPU per
+// request and the LLM prompt's size, prints them and stops everything. `BENCH_ONLY=row,row` runs
+// some rows, `BENCH_JSON=path` writes every row. See scripts/bench/ for the parts.
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";
 import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { neon, neonConfig } from "@neondatabase/serverless";
+import pg from "pg";
+import { type Client, client, type Sample } from "./bench/client";
+import { findWorkerdPid } from "./bench/cpu";
+import {
+  bulkItems,
+  COLD_CACHE_VAR,
+  type CpuResult,
+  contactsPerTenant,
+  cpuPerRequest,
+  definitionsPerTenant,
+  type GrowthContext,
+  type GrowthRow,
+  keysPerRequest,
+  type PromptResult,
+  promptSize,
+  seedKeysTenant,
+} from "./bench/growth";
 import { planOracle } from "./bench/oracle";
 import { type BenchReport, formatTable, type ScenarioResult } from "./bench/report";
 import {
-  type BenchRequest,
   BULK_ITEMS,
   buildScenarios,
   type FloorStatement,
-  fieldKey,
   INFO_FIELDS_SQL,
+  infoDefinitions,
+  mainDefinitions,
   type Scenario,
   type Seed,
-  TEXT_FIELD_COUNT,
-  TYPED_FIELDS,
+  upsertFloor,
 } from "./bench/scenarios";
-import { median, parseServerTiming, percentile, sum, tally, type WorkerTiming } from "./bench/stats";
+import { type SeededTenant, seedTenant } from "./bench/seed";
+import { median, percentile, sum, tally } from "./bench/stats";
 import {
   auxiliaryConfigs,
   type BuiltWorker,
   buildWorker,
+  FLOOR_WORKER,
   PRIMARY_CONFIG,
   profileStartup,
   startDevServer,
+  writeFloorConfig,
 } from "./bench/worker";
 import { buildAssets } from "./lib/assets";
 import { envInt } from "./lib/env-int";
 import { startLocalStack } from "./lib/local-stack";
-import { withPg } from "./lib/pg-query";
 import { killLiveGroups } from "./lib/processes";
-import { createTenant } from "./lib/tenants";
 import type { FakeLlm } from "./local/fake-llm";
 import type { NeonProxy } from "./local/neon-proxy";
 import { findFreePort } from "./local/node-http";
 
 /** Never dialled: LOCAL_NEON_SQL_ENDPOINT (and neonConfig.fetchEndpoint here) send queries to the proxy. */
 const NEON_URL = "postgresql://postgres:postgres@db.localtest.me:5432/app";
+
+/** Every row `BENCH_ONLY` can name, in run order. */
+const ROWS = [
+  "startup",
+  "no-io",
+  "exact",
+  "unknown",
+  "remembered",
+  "wide",
+  "info",
+  "bulk",
+  "keys",
+  "bulk-items",
+  "definitions",
+  "contacts",
+  "cpu",
+  "prompt",
+] as const;
+type RowName = (typeof ROWS)[number];
+
+function parseOnly(raw: string | undefined): RowName[] | null {
+  if (raw === undefined || raw.trim() === "") {
+    return null;
+  }
+  const names = raw.split(",").map((name) => name.trim());
+  const unknown = names.filter((name) => !(ROWS as readonly string[]).includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`BENCH_ONLY: unknown row ${unknown.join(", ")}; rows: ${ROWS.join(", ")}`);
+  }
+  return names as RowName[];
+}
 
 const config = {
   requestsPerScenario: envInt("BENCH_REQUESTS", 30, 1),
@@ -51,9 +101,29 @@ const config = {
   dbDelayMsEachWay: envInt("BENCH_DB_DELAY_MS", 20, 0),
   llmLatencyMs: envInt("BENCH_LLM_LATENCY_MS", 400, 0),
   startupRuns: envInt("BENCH_STARTUP_RUNS", 3, 1),
+  /** Each size of a growth row: a median of at least 7 keeps one slow request from moving it. */
+  growthRequests: envInt("BENCH_GROWTH_REQUESTS", 7, 1),
+  growthWarmup: envInt("BENCH_GROWTH_WARMUP", 1, 0),
+  /** Requests per CPU pass (the 1,000-key request gets half as many: each costs ~10x more). */
+  cpuRequests: envInt("BENCH_CPU_REQUESTS", 20, 2),
+  only: parseOnly(process.env.BENCH_ONLY),
 };
 
-const progress = (message: string) => console.error(`bench: ${message}`);
+/** Whether `BENCH_ONLY` (when set) names the row; remembered replays unknown's keys, so it brings it along. */
+const selected = (name: RowName): boolean =>
+  config.only === null ||
+  config.only.includes(name) ||
+  (name === "unknown" && config.only.includes("remembered"));
+
+/** The service again under another name, with its per-isolate definition cache switched off. */
+const COLD_WORKER_SUFFIX = "-cold";
+
+const benchStarted = performance.now();
+/** On stderr, with the time since start: shows where a run's minutes go. */
+const progress = (message: string) =>
+  console.error(
+    `bench: [${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(3)} s] ${message}`,
+  );
 
 /** Teardown steps, newest first, each bounded so one stuck stop cannot keep the others from running. */
 class Teardown {
@@ -83,95 +153,50 @@ class Teardown {
   }
 }
 
-interface Sample {
-  ms: number;
-  status: number;
-  body: string;
-  timing: WorkerTiming;
-}
-
-interface Client {
-  send(request: BenchRequest, apiKey?: string): Promise<Sample>;
-}
-
-function client(baseUrl: string): Client {
-  return {
-    async send(request, apiKey) {
-      const headers: Record<string, string> = {};
-      if (apiKey !== undefined) {
-        headers["x-api-key"] = apiKey;
-      }
-      if (request.body !== undefined) {
-        headers["content-type"] = "application/json";
-      }
-      const started = performance.now();
-      const res = await fetch(`${baseUrl}${request.path}`, {
-        method: request.method,
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal: AbortSignal.timeout(30_000),
-      });
-      const body = await res.text();
-      const ms = performance.now() - started;
-      return { ms, status: res.status, body, timing: parseServerTiming(res.headers.get("server-timing")) };
+/**
+ * The main tenant (the scenarios' definitions and contacts) and the info tenant (one contact with
+ * INFO_FIELD_COUNT fields), written straight into Postgres: definitions into the ledger, in a few
+ * statements whatever their number.
+ */
+async function seedDatabase(db: pg.Client): Promise<{ seed: Seed; apiKey: string; tenants: SeededTenant[] }> {
+  const named = ["exact", "unknown", "wide", "floor"] as const;
+  const main = await seedTenant(db, {
+    name: "Bench tenant",
+    definitions: mainDefinitions(),
+    contacts: named.length + BULK_ITEMS,
+  });
+  const info = await seedTenant(db, {
+    name: "Bench info tenant",
+    definitions: infoDefinitions(),
+    contacts: 1,
+  });
+  const contact = (n: number) => {
+    const id = main.contacts[n];
+    if (id === undefined) {
+      throw new Error(`main tenant has no contact ${n}`);
+    }
+    return id;
+  };
+  const infoContact = info.contacts[0];
+  const floorDefinition = main.definitions[0];
+  if (infoContact === undefined || floorDefinition === undefined) {
+    throw new Error("seeding left the info tenant without a contact or the main tenant without definitions");
+  }
+  await db.query(INFO_FIELDS_SQL, [info.tenantId, infoContact]);
+  const seed: Seed = {
+    tenantId: main.tenantId,
+    floorDefinitionId: floorDefinition.id,
+    infoApiKey: info.apiKey,
+    contacts: {
+      exact: contact(0),
+      unknown: contact(1),
+      wide: contact(2),
+      floor: contact(3),
+      info: infoContact,
+      bulk: main.contacts.slice(named.length),
     },
   };
-}
-
-function seedDatabase(connectionString: string): Promise<{ seed: Seed; apiKey: string }> {
-  return withPg(connectionString, async (query) => {
-    const { tenant_id, api_key } = await createTenant(query, "Bench tenant");
-    const contact = async (name: string) => {
-      const [row] = await query<{ id: string }>(
-        "INSERT INTO contacts (tenant_id, name) VALUES ($1, $2) RETURNING id",
-        [tenant_id, name],
-      );
-      if (!row) {
-        throw new Error("contact insert returned no row");
-      }
-      return row.id;
-    };
-    const bulk: string[] = [];
-    // One at a time: a pg.Client runs one query at once.
-    for (let n = 0; n < BULK_ITEMS; n++) {
-      bulk.push(await contact(`Bench bulk ${n}`));
-    }
-    const seed: Seed = {
-      tenantId: tenant_id,
-      contacts: {
-        exact: await contact("Bench exact"),
-        unknown: await contact("Bench unknown"),
-        wide: await contact("Bench wide"),
-        info: await contact("Bench info"),
-        floor: await contact("Bench floor"),
-        bulk,
-      },
-    };
-    await query(INFO_FIELDS_SQL, [tenant_id, seed.contacts.info]);
-    return { seed, apiKey: api_key };
-  });
-}
-
-/** Definitions go through the API so they land in the Worker's KV exactly as a tenant's would. */
-async function seedDefinitions(http: Client, apiKey: string): Promise<DefinitionsSize> {
-  const definitions: [string, Record<string, string>][] = [
-    ...Array.from({ length: TEXT_FIELD_COUNT }, (_, n): [string, Record<string, string>] => [
-      fieldKey(n),
-      { type: "text" },
-    ]),
-    ...Object.entries(TYPED_FIELDS).map(([key, body]): [string, Record<string, string>] => [
-      key,
-      { ...body },
-    ]),
-  ];
-  // Sequential: each PUT read-modify-writes the tenant's one KV value, so parallel PUTs would lose some.
-  for (const [key, body] of definitions) {
-    const res = await http.send({ method: "PUT", path: `/api/public/custom-fields/${key}`, body }, apiKey);
-    if (res.status !== 201) {
-      throw new Error(`PUT /api/public/custom-fields/${key}: ${res.status} ${res.body}`);
-    }
-  }
-  return definitionsSize(http, apiKey);
+  return { seed, apiKey: main.apiKey, tenants: [main, info] };
 }
 
 interface DefinitionsSize {
@@ -186,11 +211,7 @@ async function definitionsSize(http: Client, apiKey: string): Promise<Definition
     throw new Error(`GET /api/public/custom-fields: ${res.status} ${res.body}`);
   }
   const parsed: unknown = JSON.parse(res.body);
-  const list = Array.isArray(parsed)
-    ? parsed
-    : typeof parsed === "object" && parsed !== null && "definitions" in parsed
-      ? parsed.definitions
-      : undefined;
+  const list = typeof parsed === "object" && parsed !== null && "data" in parsed ? parsed.data : undefined;
   if (!Array.isArray(list)) {
     throw new Error(`GET /api/public/custom-fields: unexpected body ${res.body.slice(0, 300)}`);
   }
@@ -232,12 +253,21 @@ function matchedByOf(body: string): string[] {
 
 interface Run {
   http: Client;
+  floor: Client;
   apiKey: string;
   proxy: NeonProxy;
   llm: FakeLlm;
-  floorSql: ReturnType<typeof neon>;
   firstError: BenchReport["firstError"];
   warnings: string[];
+}
+
+/** The floor Worker runs `statement`; any failure stops the bench, since every ratio needs it. */
+async function sendFloor(floor: Client, statement: FloorStatement): Promise<Sample> {
+  const sample = await floor.send({ method: "POST", path: "/", body: { ...statement } });
+  if (sample.status !== 200) {
+    throw new Error(`the floor Worker answered ${sample.status}: ${sample.body.slice(0, 1000)}`);
+  }
+  return sample;
 }
 
 async function runScenario(run: Run, scenario: Scenario): Promise<ScenarioResult> {
@@ -268,29 +298,29 @@ async function runScenario(run: Run, scenario: Scenario): Promise<ScenarioResult
       };
     }
   };
+  const apiKey = scenario.apiKey ?? run.apiKey;
   for (let i = 0; i < warmup; i++) {
-    check(await run.http.send(scenario.request(i), run.apiKey));
+    check(await run.http.send(scenario.request(i), apiKey));
   }
 
   const dbBefore = run.proxy.stats().roundTrips;
   const llmBefore = run.llm.calls().length;
   const samples: Sample[] = [];
   for (let i = warmup; i < warmup + count; i++) {
-    const sample = await run.http.send(scenario.request(i), run.apiKey);
+    const sample = await run.http.send(scenario.request(i), apiKey);
     check(sample);
     samples.push(sample);
   }
   const dbTrips = run.proxy.stats().roundTrips - dbBefore;
   const llmCalls = run.llm.calls().length - llmBefore;
 
-  // Measured right after the scenario, under the same machine load and proxy delay.
+  // Measured right after the scenario, under the same machine load and proxy delay, by the floor
+  // Worker in the same workerd: the harness's share of each request is in both numbers.
   const floorDb: number[] = [];
   for (let i = 0; i < warmup + count; i++) {
-    const statement: FloorStatement = scenario.floor(i);
-    const started = performance.now();
-    await run.floorSql.query(statement.text, statement.params);
+    const sample = await sendFloor(run.floor, scenario.floor(i));
     if (i >= warmup) {
-      floorDb.push(performance.now() - started);
+      floorDb.push(sample.ms);
     }
   }
 
@@ -313,6 +343,9 @@ async function runScenario(run: Run, scenario: Scenario): Promise<ScenarioResult
     floorDbMs,
     floorMs,
     ratioToFloor: medianMs / floorMs,
+    ...(scenario.floorTarget === undefined
+      ? {}
+      : { target: { limit: scenario.floorTarget, pass: medianMs / floorMs <= scenario.floorTarget } }),
     dbRoundTripsPerRequest: dbTrips / count,
     llmCallsPerRequest: llmCalls / count,
     expectedLlmCallsPerRequest: scenario.expectedLlmCalls,
@@ -385,17 +418,28 @@ async function main(): Promise<number> {
     for (const auxConfig of auxiliaryConfigs()) {
       auxiliaries.push(await buildWorker(auxConfig, runDir));
     }
-    progress(`profiling Worker start-up (${config.startupRuns} x wrangler check startup per Worker)`);
-    const startup = await profileStartup(primary, runDir, config.startupRuns);
+    // The floor goes through the same build (esbuild via wrangler, minified) as the service.
+    const floorWorker = await buildWorker(await writeFloorConfig(runDir), runDir);
+    let startup: BenchReport["startup"] = null;
     const auxiliaryWorkers: BenchReport["auxiliaryWorkers"] = [];
+    if (selected("startup")) {
+      progress(`profiling Worker start-up (${config.startupRuns} x wrangler check startup per Worker)`);
+      const profile = await profileStartup(primary, runDir, config.startupRuns);
+      startup = {
+        method:
+          "wrangler check startup: V8 CPU profile of evaluating the built bundle in a fresh workerd isolate, non-idle time",
+        medianActiveMs: median(profile.activeMs),
+        activeMs: profile.activeMs,
+      };
+    }
     for (const aux of auxiliaries) {
-      const profile = await profileStartup(aux, runDir, config.startupRuns);
+      const profile = selected("startup") ? await profileStartup(aux, runDir, config.startupRuns) : null;
       auxiliaryWorkers.push({
         name: aux.name,
         minifiedKiB: aux.minifiedKiB,
         gzipKiB: aux.gzipKiB,
-        startupMedianActiveMs: median(profile.activeMs),
-        startupActiveMs: profile.activeMs,
+        startupMedianActiveMs: profile ? median(profile.activeMs) : null,
+        startupActiveMs: profile?.activeMs ?? [],
       });
     }
 
@@ -411,17 +455,28 @@ async function main(): Promise<number> {
     });
     teardown.add("local stack", () => stack.stop());
     const { postgres, proxy, llm } = stack;
-    const { seed, apiKey } = await seedDatabase(postgres.connectionString);
+    const db = new pg.Client({ connectionString: postgres.connectionString });
+    await db.connect();
+    teardown.add("seeding connection", () => db.end());
+    const { seed, apiKey } = await seedDatabase(db);
     const built = buildScenarios(seed, { bulkRequests: config.bulkRequests });
-    const scenarios = built.scenarios;
+    const scenarios = built.scenarios.filter((scenario) => selected(scenario.name as RowName));
     for (const [key, field] of built.llmPlan) {
       llmPlan.set(key, field);
     }
 
-    progress(`starting wrangler dev (${[primary, ...auxiliaries].map((w) => w.name).join(" + ")})`);
+    const coldWorker: BuiltWorker = {
+      ...primary,
+      name: `${primary.name}${COLD_WORKER_SUFFIX}`,
+      vars: { [COLD_CACHE_VAR]: "0" },
+    };
+    const extraWorkers = [floorWorker, ...(selected("definitions") ? [coldWorker] : [])];
+    progress(
+      `starting wrangler dev (${[primary, ...auxiliaries, ...extraWorkers].map((w) => w.name).join(" + ")})`,
+    );
     const dev = await startDevServer({
       primary,
-      auxiliaries,
+      auxiliaries: [...auxiliaries, ...extraWorkers],
       port: await findFreePort(),
       inspectorPort: await findFreePort(),
       dir: runDir,
@@ -435,41 +490,37 @@ async function main(): Promise<number> {
       },
     });
     teardown.add("wrangler dev", () => dev.stop());
-    const http = client(dev.baseUrl);
+    const http = client(dev.workerdUrl, primary.name);
+    const floor = client(dev.workerdUrl, FLOOR_WORKER);
 
-    progress("seeding custom field definitions through the API");
-    const seeded = await seedDefinitions(http, apiKey);
-    const expected = TEXT_FIELD_COUNT + Object.keys(TYPED_FIELDS).length;
-    if (seeded.count !== expected) {
-      throw new Error(`seeded ${expected} definitions, the API lists ${seeded.count}`);
+    const listed = await definitionsSize(http, apiKey);
+    if (listed.count !== mainDefinitions().length) {
+      throw new Error(
+        `seeded ${mainDefinitions().length} definitions for the main tenant, the API lists ${listed.count}`,
+      );
     }
 
     proxy.setDelay(config.dbDelayMsEachWay);
-    neonConfig.fetchEndpoint = proxy.sqlEndpoint;
-    const run: Run = {
-      http,
-      apiKey,
-      proxy,
-      llm,
-      floorSql: neon(NEON_URL),
-      firstError: null,
-      warnings: [],
-    };
+    const run: Run = { http, floor, apiKey, proxy, llm, firstError: null, warnings: [] };
 
-    progress("measuring a request refused before any I/O");
-    const noIo: number[] = [];
-    for (let i = 0; i < config.warmupPerScenario + config.requestsPerScenario; i++) {
-      const sample = await http.send({
-        method: "POST",
-        path: `/api/public/contact/${seed.contacts.exact}/update-metadata`,
-        body: {},
-      });
-      if (sample.status !== 401) {
-        throw new Error(`a request without API key answered ${sample.status}, not 401: ${sample.body}`);
+    let noIoRequestMedianMs: number | null = null;
+    if (selected("no-io")) {
+      progress("measuring a request refused before any I/O");
+      const noIo: number[] = [];
+      for (let i = 0; i < config.warmupPerScenario + config.requestsPerScenario; i++) {
+        const sample = await http.send({
+          method: "POST",
+          path: `/api/public/contact/${seed.contacts.exact}/update-metadata`,
+          body: {},
+        });
+        if (sample.status !== 401) {
+          throw new Error(`a request without API key answered ${sample.status}, not 401: ${sample.body}`);
+        }
+        if (i >= config.warmupPerScenario) {
+          noIo.push(sample.ms);
+        }
       }
-      if (i >= config.warmupPerScenario) {
-        noIo.push(sample.ms);
-      }
+      noIoRequestMedianMs = median(noIo);
     }
 
     const results: ScenarioResult[] = [];
@@ -477,22 +528,75 @@ async function main(): Promise<number> {
       progress(`scenario ${scenario.name}`);
       results.push(await runScenario(run, scenario));
     }
-    const definitionsAtEnd = await definitionsSize(http, apiKey);
+    const harness = selected("exact") ? await measureHarness(run, proxy, scenarios) : null;
 
+    const growthContext: GrowthContext = {
+      db,
+      api: http,
+      cold: client(dev.workerdUrl, coldWorker.name),
+      floor,
+      proxy,
+      llm,
+      llmPlan,
+      requests: config.growthRequests,
+      warmup: config.growthWarmup,
+      dbDelayMs: config.dbDelayMsEachWay,
+      llmLatencyMs: config.llmLatencyMs,
+      progress,
+    };
+    const growth: GrowthRow[] = [];
+    const keysTenant = selected("keys") || selected("cpu") ? await seedKeysTenant(growthContext) : undefined;
+    if (keysTenant && selected("keys")) {
+      growth.push(await keysPerRequest(growthContext, keysTenant));
+    }
+    if (selected("bulk-items")) {
+      growth.push(await bulkItems(growthContext));
+    }
+    if (selected("definitions")) {
+      growth.push(...(await definitionsPerTenant(growthContext)));
+    }
+    if (selected("contacts")) {
+      growth.push(...(await contactsPerTenant(growthContext)));
+    }
+    let cpu: CpuResult | null = null;
+    if (keysTenant && selected("cpu")) {
+      const pid = await findWorkerdPid(dev.pid, Number(new URL(dev.workerdUrl).port));
+      cpu = await cpuPerRequest(
+        growthContext,
+        keysTenant,
+        pid,
+        (contactId, body) =>
+          upsertFloor(keysTenant.tenantId, contactId, keysTenant.definitions[0]?.id ?? "", body),
+        (keys) => (keys > 100 ? Math.max(2, Math.round(config.cpuRequests / 2)) : config.cpuRequests),
+      );
+    }
+    let prompt: PromptResult | null = null;
+    if (selected("prompt")) {
+      prompt = await promptSize(growthContext);
+    }
+    for (const g of growth) {
+      if (g.firstError && run.firstError === null) {
+        const { size, status, body } = g.firstError;
+        run.firstError = { scenario: `${g.label}, size ${size}`, status, body };
+      }
+    }
+
+    const definitionsAtEnd = results.length > 0 ? await definitionsSize(http, apiKey) : null;
     const report: BenchReport = {
       config,
+      floorMethod:
+        "median of the floor Worker (scripts/bench/floor-worker.ts) receiving the request and sending the minimal statement through @neondatabase/serverless, in the same workerd and through the same proxy",
+      harness,
       scenarios: results,
+      growth,
+      cpu,
+      prompt,
       bundle: { minifiedKiB: primary.minifiedKiB, gzipKiB: primary.gzipKiB },
-      startup: {
-        method:
-          "wrangler check startup: V8 CPU profile of evaluating the built bundle in a fresh workerd isolate, non-idle time",
-        medianActiveMs: median(startup.activeMs),
-        activeMs: startup.activeMs,
-      },
+      startup,
       auxiliaryWorkers,
-      noIoRequestMedianMs: median(noIo),
-      definitionsAtEnd: definitionsAtEnd.count,
-      kvValueKiBAtEnd: definitionsAtEnd.bytes / 1024,
+      noIoRequestMedianMs,
+      definitionsAtEnd: definitionsAtEnd?.count ?? null,
+      kvValueKiBAtEnd: definitionsAtEnd ? definitionsAtEnd.bytes / 1024 : null,
       warnings: run.warnings,
       firstError: run.firstError,
       durationSeconds: 0,
@@ -514,6 +618,38 @@ async function main(): Promise<number> {
   } finally {
     await teardown.run();
   }
+}
+
+/**
+ * What the harness adds to a floor: the exact scenario's statement sent straight from the bench to
+ * the proxy (as the floor was measured before the floor Worker) vs. through the floor Worker.
+ */
+async function measureHarness(
+  run: Run,
+  proxy: NeonProxy,
+  scenarios: readonly Scenario[],
+): Promise<BenchReport["harness"]> {
+  const exact = scenarios.find((s) => s.name === "exact");
+  if (!exact) {
+    return null;
+  }
+  neonConfig.fetchEndpoint = proxy.sqlEndpoint;
+  const sql = neon(NEON_URL);
+  const direct: number[] = [];
+  const viaWorker: number[] = [];
+  const count = config.warmupPerScenario + config.requestsPerScenario;
+  for (let i = 0; i < count; i++) {
+    const statement = exact.floor(i);
+    const started = performance.now();
+    await sql.query(statement.text, statement.params);
+    const directMs = performance.now() - started;
+    const worker = await sendFloor(run.floor, statement);
+    if (i >= config.warmupPerScenario) {
+      direct.push(directMs);
+      viaWorker.push(worker.ms);
+    }
+  }
+  return { directDbMs: median(direct), floorWorkerMs: median(viaWorker) };
 }
 
 /** Sub-microsecond digits are noise; they only make the JSON harder to read. */

@@ -1,8 +1,7 @@
 import * as z from "zod/mini";
-import type { UpdateMetadataDeps } from "./core/metadata/update-contact-metadata";
-import type { Caller } from "./core/ports";
-import type { WebhookStore } from "./core/webhooks/webhook-port";
 import type { LlmMatcher } from "./llm-matcher/worker";
+import type { Deps } from "./services/deps";
+import type { Caller } from "./services/ports";
 
 /**
  * Bindings from wrangler.toml (generated `CloudflareBindings`) plus secrets, which wrangler types
@@ -12,6 +11,10 @@ export interface Bindings extends Omit<CloudflareBindings, "LLM_MATCHER"> {
   DATABASE_URL?: string;
   /** Local-only (`.dev.vars`, test bindings): where the local Neon proxy listens. */
   LOCAL_NEON_SQL_ENDPOINT?: string;
+  /** Local-only: check every 2xx body against its route's response schema (tests and `npm run dev`). */
+  CHECK_RESPONSES?: string;
+  /** Benchmark-only: how long an isolate keeps a tenant's definitions (0: read KV every request). */
+  ISOLATE_CACHE_TTL_MS?: string;
   /** The LLM Worker; without it, unmatched keys become new fields. */
   LLM_MATCHER?: Service<LlmMatcher>;
 }
@@ -19,21 +22,17 @@ export interface Bindings extends Omit<CloudflareBindings, "LLM_MATCHER"> {
 export const ConfigSchema = z.object({
   DATABASE_URL: z.url(),
   LOCAL_NEON_SQL_ENDPOINT: z.optional(z.url()),
+  CHECK_RESPONSES: z.optional(z.enum(["true", "false"])),
+  ISOLATE_CACHE_TTL_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60_000)), 30_000),
 });
 export type Config = z.infer<typeof ConfigSchema>;
-
-/** Everything a handler may use; built once per request by the services middleware. */
-export type Services = Omit<UpdateMetadataDeps, "onLlmCall"> & {
-  /** Per-API-key request limit; absent where no binding is configured. */
-  rateLimiter?: RateLimit | undefined;
-  webhooks: WebhookStore;
-};
 
 export interface HonoEnv {
   Bindings: Bindings;
   Variables: {
     requestId: string;
-    services: Services;
+    services: Deps;
     caller: Caller;
+    checkResponses: boolean;
   };
 }

@@ -3,6 +3,8 @@
 interface __BaseEnv_CloudflareBindings {
 	FIELDS_KV: KVNamespace;
 	API_KEY_RATE_LIMITER: RateLimit;
+	CLIENT_RATE_LIMITER: RateLimit;
+	TENANT_RATE_LIMITER: RateLimit;
 	LLM_MATCHER: Service /* entrypoint LlmMatcher from contact-metadata-llm-matcher */;
 }
 declare namespace Cloudflare {

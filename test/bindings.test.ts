@@ -9,5 +9,14 @@ it("binds exactly wrangler.toml's bindings and the test settings, nothing from .
     Object.keys(env)
       .filter((name) => !name.startsWith("__VITEST_POOL_WORKERS_"))
       .sort(),
-  ).toEqual(["API_KEY_RATE_LIMITER", "DATABASE_URL", "FIELDS_KV", "LLM_MATCHER", "LOCAL_NEON_SQL_ENDPOINT"]);
+  ).toEqual([
+    "API_KEY_RATE_LIMITER",
+    "CHECK_RESPONSES",
+    "CLIENT_RATE_LIMITER",
+    "DATABASE_URL",
+    "FIELDS_KV",
+    "LLM_MATCHER",
+    "LOCAL_NEON_SQL_ENDPOINT",
+    "TENANT_RATE_LIMITER",
+  ]);
 });

@@ -1,6 +1,6 @@
 // Helpers for tests running in workerd: each test seeds its own tenant, so tests never share rows.
 
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { inject } from "vitest";
 import type { Query } from "../scripts/lib/pg-query";
@@ -125,3 +125,41 @@ export function putField(t: TenantFixture, key: string, body: unknown): Promise<
 
 /** The same key with its last character changed: well-formed, right tenant, wrong secret. */
 export const tamperedKey = (key: string): string => `${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`;
+
+export interface LedgerDefinition {
+  id: string;
+  key: string;
+  label: string;
+  type: string;
+  aliases: string[];
+}
+
+/** The tenant's live definitions as the Postgres ledger holds them, ordered by key. */
+export const ledger = (tenantId: string) =>
+  query<LedgerDefinition>(
+    `SELECT d.id, d.key, d.label, d.type,
+       COALESCE(array_agg(n.name ORDER BY n.name) FILTER (WHERE n.kind = 'alias'), '{}') AS aliases
+     FROM field_definitions d LEFT JOIN field_names n ON n.definition_id = d.id
+     WHERE d.tenant_id = $1 AND d.deleted_at IS NULL GROUP BY d.id ORDER BY d.key`,
+    [tenantId],
+  );
+
+/** Definition key -> its aliases, from the ledger. */
+export const aliasesOf = async (t: { tenantId: string }) =>
+  Object.fromEntries((await ledger(t.tenantId)).map((d) => [d.key, d.aliases]));
+
+export interface Projection {
+  version: number;
+  definitions: { id: string; key: string; type: string; aliases: string[] }[];
+}
+
+/** The tenant's KV projection as the edge reads it (written after the response: poll for it). */
+export const projectionOf = (tenantId: string) =>
+  env.FIELDS_KV.get<Projection>(`definitions:v2:${tenantId}`, "json");
+
+/** The ledger's version of the tenant's definitions. */
+export const ledgerVersion = async (tenantId: string) =>
+  Number(
+    (await query<{ v: string }>("SELECT definitions_version AS v FROM tenants WHERE id = $1", [tenantId]))[0]
+      ?.v,
+  );

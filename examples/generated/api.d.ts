@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Add or overwrite metadata fields of a contact
-         * @description Additive and overwriting, all or nothing. Keys are matched to the tenant's custom field definitions (key, label or alias; case- and accent-insensitive), then by one LLM call for the keys that matched nothing, and keys that still match nothing become new text fields. Values are formatted by the field's type. One activity row is written per request with a non-empty body. The Server-Timing header reports the request's LLM calls (`llm`) and KV operations (`kv`).
+         * @description Additive and overwriting, all or nothing. Keys are matched to the tenant's custom field definitions (key, label or alias, case-, accent- and separator-insensitive; then a built-in multilingual lexicon), then by one LLM call for the keys that matched nothing, and keys that still match nothing become new text fields (refused with 422 past the tenant's definition limit). Values are formatted by the field's type. One activity row is written per request with a non-empty body. The Server-Timing header reports the request's LLM calls (`llm`) and KV operations (`kv`).
          */
         post: operations["updateContactMetadata"];
         delete?: never;
@@ -35,7 +35,7 @@ export interface paths {
         put?: never;
         /**
          * Update the metadata of up to 100 contacts in one call
-         * @description Each item is applied exactly like update-metadata, all in one database statement and with at most one LLM call for the unknown keys of all items. An item with a bad key (400) or a missing or foreign contact (404) fails alone; the others are written. An aiContactId that appears twice is refused for its later items (400): merge them. The LLM sees each unknown key once, with its first item's value: the key's mapping applies to every item, a value it rewrote or a fact it found in free text only to that first item.
+         * @description Each item is applied exactly like update-metadata, all in one database statement and with at most one LLM call for the unknown keys of all items. An item with a bad key (400) or a missing or foreign contact (404) fails alone; the others are written. An aiContactId that appears twice (in any letter case) is refused for its later items (400): merge them. The LLM sees each unknown key once, with its first item's value: the key's mapping applies to every item, a value it rewrote or a fact it found in free text only to that first item. Past the tenant's definition limit the whole request is refused (422).
          */
         post: operations["updateContactsMetadata"];
         delete?: never;
@@ -75,7 +75,7 @@ export interface paths {
         put?: never;
         /**
          * Create a contact
-         * @description Metadata keys are validated before the contact is created, so a 400 leaves nothing behind.
+         * @description The contact and its metadata are written by one statement: a 400 (bad key) or any failure leaves nothing behind. The body must be a JSON object; unknown properties are refused.
          */
         post: operations["createContact"];
         delete?: never;
@@ -91,7 +91,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List the tenant's custom field definitions */
+        /**
+         * List the tenant's custom field definitions
+         * @description From the ledger in Postgres, with each alias's provenance, the count and the limit. One round trip.
+         */
         get: operations["listCustomFields"];
         put?: never;
         post?: never;
@@ -111,15 +114,35 @@ export interface paths {
         get?: never;
         /**
          * Create or replace a custom field definition
-         * @description The definition is replaced whole (fields left out take their defaults). Its id is derived from the key, so it stays the same across replacements. A select field needs options.
+         * @description One statement on the ledger. The definition is replaced whole (fields left out take their defaults). Its id is derived from the key, so it stays the same across replacements. A select field needs options. A name (key, label or alias) that another definition owns is a 409; a new definition past the tenant's limit a 422.
          */
         put: operations["putCustomField"];
         post?: never;
         /**
          * Delete a custom field definition
-         * @description Removes the definition only: values already stored on contacts are kept. A later request with that key creates the field again.
+         * @description Removes the definition, its label and its aliases; values already stored on contacts are kept. A later request with that key creates the field again (as text).
          */
         delete: operations["deleteCustomField"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/custom-fields/{key}/aliases/{alias}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Un-learn an alias of a custom field
+         * @description Removes one alias (learned by the LLM or set by an admin). The next request with that key goes through matching again (and may cost an LLM call). 404 when the field has no such alias.
+         */
+        delete: operations["deleteCustomFieldAlias"];
         options?: never;
         head?: never;
         patch?: never;
@@ -136,7 +159,7 @@ export interface paths {
         put?: never;
         /**
          * Receive a form builder's submission
-         * @description Point Typeform, Tally, Jotform, Webflow, Google Forms (Apps Script), Zapier or Make at this URL (created with `npm run admin -- webhook create`). The token in the URL is the only credential and can do nothing else. Known payloads are turned into question -> answer pairs; anything else is read like update-metadata. The contact is the submission's ai_contact_id (a hidden field, a body field, or `?ai_contact_id=` on the URL), else the tenant's contact with the submitted email, else with the submitted phone. When the webhook has a signing secret, the builder's signature (Typeform-Signature, Tally-Signature, x-webflow-signature, or X-Signature: sha256=<hex HMAC of the body>) is required. A retried submission (same event/response id) is answered with the first answer and changes nothing.
+         * @description Point Typeform, Tally, Jotform, Webflow, Google Forms (Apps Script), Zapier or Make at this URL (created with `npm run admin -- webhook create`). The token in the URL is the only credential and can do nothing else. Known payloads are turned into question -> answer pairs; anything else is read like update-metadata. The contact is the submission's ai_contact_id (a hidden field, a body field, or `?ai_contact_id=` on the URL), else the tenant's contact with the submitted email, else with the submitted phone. When the webhook has a signing secret, the builder's signature (Typeform-Signature, Tally-Signature, x-webflow-signature, or X-Signature: sha256=<hex HMAC of the body>) is required, and the contact and the retry id come from the signed body only (`?ai_contact_id=` and `Idempotency-Key` are ignored). A retried submission (same event/response id) is answered with the first answer and changes nothing.
          */
         post: operations["receiveFormSubmission"];
         delete?: never;
@@ -150,7 +173,7 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
-         * @description Any key/value pairs, or the same object wrapped as {"metadata": {...}}. Keys become snake_case; values are stored as strings (numbers keep their exact digits, booleans become "true"/"false", objects their JSON text, arrays are joined with ", ", null clears the field). Form bodies: a repeated name is an array; file parts are rejected.
+         * @description Any key/value pairs, or the same object wrapped as {"metadata": {...}}. Keys become snake_case (accents folded, NFKC); a key that converts to nothing (e.g. "!!!") or is longer than 255 characters is a 400. Values are stored as strings (numbers keep their exact digits, booleans become "true"/"false", objects their JSON text, arrays are joined with ", ", null clears the field). Form bodies: a repeated name is an array; file parts are rejected; at most 10,000 fields.
          * @example {
          *       "companyName": "Acme",
          *       "leadScore": 95,
@@ -186,10 +209,10 @@ export interface components {
              */
             source_key: string;
             /**
-             * @description exact: the key equals a definition's key or label; alias: one of its aliases; llm: mapped by the LLM; new: a definition was created for it.
+             * @description How the key found its field. exact: the key equals a definition's key or label, ignoring case, accents and separators (`E-mail` = `email`, `firstname` = `first_name`); alias: the same against one of its aliases; synonym: the key and the definition name the same contact field in the built-in lexicon (`Surname`, `Apellido` or `Nachname` for `last_name`); llm: mapped by the LLM; new: a definition was created for it.
              * @enum {string}
              */
-            matched_by: "exact" | "alias" | "llm" | "new";
+            matched_by: "exact" | "alias" | "synonym" | "llm" | "new";
             /** @example 2026-11-25T10:00:00.000Z */
             created_at: string | null;
             /** @example 2026-11-25T10:00:00.000Z */
@@ -200,7 +223,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "BAD_REQUEST" | "UNAUTHORIZED" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL_SERVER_ERROR" | "SERVICE_UNAVAILABLE";
+                code: "BAD_REQUEST" | "UNAUTHORIZED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DEFINITION_LIMIT_EXCEEDED" | "RATE_LIMITED" | "INTERNAL_SERVER_ERROR" | "SERVICE_UNAVAILABLE";
                 /** @example contact 6f1c… not found */
                 message: string;
                 /** @description Machine-readable context, e.g. the offending keys. */
@@ -212,20 +235,21 @@ export interface components {
              */
             request_id: string;
         };
-        /** @description Up to 100 items. A bare JSON array of items is accepted too. */
+        /** @description Up to 100 items, as {"items": [...]} or a bare JSON array of items. */
         BulkUpdateBody: {
-            items: {
-                /** @example 3f1c2b7e-9a4d-4c1e-8f57-2b6d0c9e1a11 */
-                aiContactId: string;
-                /**
-                 * @example {
-                 *       "companyName": "Acme"
-                 *     }
-                 */
-                metadata: {
-                    [key: string]: unknown;
-                };
-            }[];
+            items: components["schemas"]["BulkUpdateItem"][];
+        } | components["schemas"]["BulkUpdateItem"][];
+        BulkUpdateItem: {
+            /** @example 3f1c2b7e-9a4d-4c1e-8f57-2b6d0c9e1a11 */
+            aiContactId: string;
+            /**
+             * @example {
+             *       "companyName": "Acme"
+             *     }
+             */
+            metadata: {
+                [key: string]: unknown;
+            };
         };
         BulkUpdateResult: {
             results: {
@@ -236,7 +260,7 @@ export interface components {
                 fields?: components["schemas"]["FieldValue"][];
                 error?: {
                     /** @enum {string} */
-                    code: "BAD_REQUEST" | "UNAUTHORIZED" | "NOT_FOUND" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "RATE_LIMITED" | "INTERNAL_SERVER_ERROR" | "SERVICE_UNAVAILABLE";
+                    code: "BAD_REQUEST" | "UNAUTHORIZED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DEFINITION_LIMIT_EXCEEDED" | "RATE_LIMITED" | "INTERNAL_SERVER_ERROR" | "SERVICE_UNAVAILABLE";
                     /** @example contact 6f1c… not found */
                     message: string;
                     /** @description Machine-readable context, e.g. the offending keys. */
@@ -245,7 +269,10 @@ export interface components {
             }[];
         };
         ContactInfo: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f1c2b7e-9a4d-4c1e-8f57-2b6d0c9e1a11
+             */
             id: string;
             name: string | null;
             email: string | null;
@@ -280,7 +307,10 @@ export interface components {
             };
         };
         CreatedContact: {
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @example 3f1c2b7e-9a4d-4c1e-8f57-2b6d0c9e1a11
+             */
             id: string;
             name: string | null;
             email: string | null;
@@ -288,6 +318,16 @@ export interface components {
             created_at: string;
             updated_at: string;
             fields: components["schemas"]["FieldValue"][];
+        };
+        CustomFieldList: {
+            /** @description Every live definition, ordered by key. */
+            data: components["schemas"]["CustomFieldDefinition"][];
+            /** @description How many definitions the tenant has. */
+            count: number;
+            /** @description The tenant's definition limit: a request that would pass it is refused with 422. */
+            limit: number;
+            /** @description The tenant's definitions version after the change. The edge's copy of the definitions catches up with it within seconds (at most about a minute in other locations). */
+            version: number;
         };
         CustomFieldDefinition: {
             /**
@@ -315,11 +355,30 @@ export interface components {
              *     ]
              */
             aliases: string[];
+            /** @description Who taught each alias, and when. Un-learn one with DELETE .../aliases/{alias}. */
+            alias_provenance: components["schemas"]["AliasProvenance"][];
             /** @example 2026-11-25T10:00:00.000Z */
             created_at: string;
             /** @example 2026-11-25T10:00:00.000Z */
             updated_at: string;
         };
+        AliasProvenance: {
+            alias: string;
+            /**
+             * @description admin: set through this API; llm: learned from an LLM mapping.
+             * @enum {string}
+             */
+            source: "admin" | "llm" | "request";
+            /** @description The request that taught it. */
+            request_id: string | null;
+            /** @description Visible prefix of the API key that taught it. */
+            api_key_prefix: string | null;
+            /** @description The form webhook that taught it. */
+            webhook_id: string | null;
+            /** @example 2026-11-25T10:00:00.000Z */
+            created_at: string;
+        };
+        /** @description The definition, replaced whole. Every field is optional: `type` defaults to text, `label` to the key, `aliases` to none. Its key, label and aliases must not be a name (key, label or alias) of another definition of the tenant (409). */
         PutCustomFieldBody: {
             /**
              * @description Defaults to the key.
@@ -342,7 +401,7 @@ export interface components {
              */
             options?: string[];
             /**
-             * @description Stored in snake_case.
+             * @description Every alias of the field, stored in snake_case; the list replaces the previous one (learned aliases left out are un-learned). Defaults to none.
              * @default []
              * @example [
              *       "empresa",
@@ -351,10 +410,55 @@ export interface components {
              */
             aliases: string[];
         };
+        CustomFieldWritten: {
+            /**
+             * Format: uuid
+             * @description Stable id, derived from the tenant and the key.
+             */
+            id: string;
+            /** @example company_name */
+            key: string;
+            /** @example Company name */
+            label: string;
+            /**
+             * @description How values of the field are formatted before they are stored.
+             * @enum {string}
+             */
+            type: "text" | "number" | "boolean" | "date" | "datetime" | "email" | "phone" | "url" | "select";
+            /** @example Legal name of the contact's employer */
+            description?: string;
+            /** @description Allowed values of a select field. */
+            options?: string[];
+            /**
+             * @description Other keys that land in this field (snake_case).
+             * @example [
+             *       "empresa"
+             *     ]
+             */
+            aliases: string[];
+            /** @description Who taught each alias, and when. Un-learn one with DELETE .../aliases/{alias}. */
+            alias_provenance: components["schemas"]["AliasProvenance"][];
+            /** @example 2026-11-25T10:00:00.000Z */
+            created_at: string;
+            /** @example 2026-11-25T10:00:00.000Z */
+            updated_at: string;
+            /** @description The tenant's definitions version after the change. The edge's copy of the definitions catches up with it within seconds (at most about a minute in other locations). */
+            definitions_version: number;
+        };
         Deleted: {
             key: string;
             /** @constant */
             deleted: true;
+            /** @description The tenant's definitions version after the change. The edge's copy of the definitions catches up with it within seconds (at most about a minute in other locations). */
+            definitions_version: number;
+        };
+        AliasDeleted: {
+            key: string;
+            alias: string;
+            /** @constant */
+            deleted: true;
+            /** @description The tenant's definitions version after the change. The edge's copy of the definitions catches up with it within seconds (at most about a minute in other locations). */
+            definitions_version: number;
         };
         WebhookAnswer: {
             /** Format: uuid */
@@ -407,7 +511,7 @@ export interface operations {
                     "application/json": components["schemas"]["FieldValue"][];
                 };
             };
-            /** @description Bad request: body not JSON, not an object, a bad key, a file part or a malformed form. */
+            /** @description Bad request: the body or a parameter cannot be used as sent (see `error.details`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -416,7 +520,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -434,7 +538,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body over 1 MiB. */
+            /** @description Body over 1 MiB, or a form with too many fields. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -452,7 +556,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit of the API key exceeded (600 requests a minute); see the Retry-After header. */
+            /** @description The request would create custom field definitions past the tenant's limit; nothing was written. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -463,6 +576,15 @@ export interface operations {
             };
             /** @description Unexpected error; nothing was written. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -494,7 +616,7 @@ export interface operations {
                     "application/json": components["schemas"]["BulkUpdateResult"];
                 };
             };
-            /** @description Bad request: body not JSON, not an object, a bad key, a file part or a malformed form. */
+            /** @description Bad request: the body or a parameter cannot be used as sent (see `error.details`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -503,7 +625,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -512,16 +634,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found, or owned by another tenant (the two are never told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Body over 1 MiB. */
+            /** @description Body over 1 MiB, or a form with too many fields. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -539,7 +652,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit of the API key exceeded (600 requests a minute); see the Retry-After header. */
+            /** @description The request would create custom field definitions past the tenant's limit; nothing was written. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -550,6 +672,15 @@ export interface operations {
             };
             /** @description Unexpected error; nothing was written. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -583,16 +714,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContactInfo"];
                 };
             };
-            /** @description Bad request: body not JSON, not an object, a bad key, a file part or a malformed form. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -610,25 +732,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body over 1 MiB. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Unsupported content type. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Rate limit of the API key exceeded (600 requests a minute); see the Retry-After header. */
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -639,6 +743,15 @@ export interface operations {
             };
             /** @description Unexpected error; nothing was written. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -670,7 +783,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedContact"];
                 };
             };
-            /** @description Bad request: body not JSON, not an object, a bad key, a file part or a malformed form. */
+            /** @description Bad request: the body or a parameter cannot be used as sent (see `error.details`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -679,7 +792,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -688,16 +801,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found, or owned by another tenant (the two are never told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Body over 1 MiB. */
+            /** @description Body over 1 MiB, or a form with too many fields. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -715,7 +819,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit of the API key exceeded (600 requests a minute); see the Retry-After header. */
+            /** @description The request would create custom field definitions past the tenant's limit; nothing was written. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -726,6 +839,15 @@ export interface operations {
             };
             /** @description Unexpected error; nothing was written. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -744,25 +866,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description All definitions, ordered by key. */
+            /** @description The definitions. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomFieldDefinition"][];
+                    "application/json": components["schemas"]["CustomFieldList"];
                 };
             };
-            /** @description Bad request: body not JSON, not an object, a bad key, a file part or a malformed form. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -771,34 +884,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found, or owned by another tenant (the two are never told apart). */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Body over 1 MiB. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Unsupported content type. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Rate limit of the API key exceeded (600 requests a minute); see the Retry-After header. */
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -809,6 +895,15 @@ export interface operations {
             };
             /** @description Unexpected error; nothing was written. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -843,7 +938,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomFieldDefinition"];
+                    "application/json": components["schemas"]["CustomFieldWritten"];
                 };
             };
             /** @description Created. */
@@ -852,10 +947,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CustomFieldDefinition"];
+                    "application/json": components["schemas"]["CustomFieldWritten"];
                 };
             };
-            /** @description Bad request: body not JSON, not an object, a bad key, a file part or a malformed form. */
+            /** @description Bad request: the body or a parameter cannot be used as sent (see `error.details`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -864,7 +959,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -873,8 +968,8 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Not found, or owned by another tenant (the two are never told apart). */
-            404: {
+            /** @description The name, email or phone is already claimed by something else (see `error.details`). */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -882,7 +977,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body over 1 MiB. */
+            /** @description Body over 1 MiB, or a form with too many fields. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -900,7 +995,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit of the API key exceeded (600 requests a minute); see the Retry-After header. */
+            /** @description The request would create custom field definitions past the tenant's limit; nothing was written. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -911,6 +1015,15 @@ export interface operations {
             };
             /** @description Unexpected error; nothing was written. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -944,16 +1057,7 @@ export interface operations {
                     "application/json": components["schemas"]["Deleted"];
                 };
             };
-            /** @description Bad request: body not JSON, not an object, a bad key, a file part or a malformed form. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -971,25 +1075,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body over 1 MiB. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Unsupported content type. */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Rate limit of the API key exceeded (600 requests a minute); see the Retry-After header. */
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1007,6 +1093,91 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteCustomFieldAlias: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Defaults to the key.
+                 * @example Company name
+                 */
+                key: string;
+                /**
+                 * @description Defaults to the key.
+                 * @example Company name
+                 */
+                alias: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Un-learned. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliasDeleted"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or owned by another tenant (the two are never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; nothing was written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     receiveFormSubmission: {
@@ -1014,7 +1185,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                /** @description The webhook URL token (`whk_...`). */
+                /** @description The webhook URL token (`whk_...`): the only credential. */
                 token: string;
             };
             cookie?: never;
@@ -1033,7 +1204,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Applied (or already applied: a retry gets the first answer). */
+            /** @description Applied (or already applied: a retry gets the first answer, with `x-webhook-replay: true`). */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1042,7 +1213,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookAnswer"];
                 };
             };
-            /** @description Bad request: body not JSON, not an object, a bad key, a file part or a malformed form. */
+            /** @description Bad request: the body or a parameter cannot be used as sent (see `error.details`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1051,7 +1222,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key. */
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1069,7 +1240,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Body over 1 MiB. */
+            /** @description Body over 1 MiB, or a form with too many fields. */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -1087,7 +1258,16 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Rate limit of the API key exceeded (600 requests a minute); see the Retry-After header. */
+            /** @description The request would create custom field definitions past the tenant's limit; nothing was written. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1098,6 +1278,15 @@ export interface operations {
             };
             /** @description Unexpected error; nothing was written. */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };

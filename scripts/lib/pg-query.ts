@@ -10,8 +10,15 @@ export interface PgSession {
 }
 
 /**
- * Connects one `pg.Client`. Rows come back untyped from the wire: the caller names the row type it
- * selected, as every script here did by hand before this helper existed.
+ * A connected `pg.Client` seen as `Query`. Rows come back untyped from the wire: the caller names
+ * the row type it selected.
+ */
+export function queryOf(client: pg.Client): Query {
+  return async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[];
+}
+
+/**
+ * Connects one `pg.Client` (the scripts each wrapped one by hand before this helper existed).
  */
 export async function connectPg(
   connectionString: string,
@@ -19,10 +26,7 @@ export async function connectPg(
 ): Promise<PgSession> {
   const client = new pg.Client({ connectionString, ...options });
   await client.connect();
-  return {
-    query: async <T>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as T[],
-    end: () => client.end(),
-  };
+  return { query: queryOf(client), end: () => client.end() };
 }
 
 /** Runs `work` on a fresh connection and always closes it, however `work` ends. */

@@ -31,6 +31,8 @@ export interface FakeLlm {
   baseURL: string;
   /** Every recorded chat completion call, oldest first; only the ones routed to `token` when given. */
   calls(token?: string): FakeLlmCall[];
+  /** The delay before each answer from now on (the bench seeds with none, then measures with its own). */
+  setLatency(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -65,7 +67,7 @@ export async function startFakeLlm(
   } = {},
 ): Promise<FakeLlm> {
   const respond = opts.respond ?? (() => NO_SCRIPT);
-  const latencyMs = checkLatency(opts.latencyMs ?? 0);
+  let latencyMs = checkLatency(opts.latencyMs ?? 0);
   const scripts = new Map<string, FakeLlmResponse[]>();
   const recorded: FakeLlmCall[] = [];
   let sequence = 0;
@@ -243,6 +245,9 @@ export async function startFakeLlm(
     url,
     baseURL: `${url}/v1`,
     calls,
+    setLatency: (ms) => {
+      latencyMs = checkLatency(ms);
+    },
     stop: async () => {
       stopping.abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

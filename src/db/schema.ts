@@ -1,5 +1,16 @@
 import { sql } from "drizzle-orm";
-import { index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow();
@@ -7,6 +18,15 @@ const updatedAt = () => timestamp("updated_at", { withTimezone: true, precision:
 export const tenants = pgTable("tenants", {
   id: uuid("id").primaryKey().defaultRandom(),
   name: text("name").notNull(),
+  /**
+   * Bumped by every change to the tenant's definitions or names, in the statement that makes it.
+   * The KV projection carries the version it was built from, so an older one is recognised.
+   */
+  definitionsVersion: bigint("definitions_version", { mode: "number" }).notNull().default(0),
+  /** Live (not deleted) definitions, kept by the statements that create and delete them. */
+  definitionCount: integer("definition_count").notNull().default(0),
+  /** A request that would create definitions past it is refused whole (422). */
+  definitionLimit: integer("definition_limit").notNull().default(10_000),
   createdAt: createdAt(),
 });
 
@@ -43,6 +63,63 @@ export const contacts = pgTable(
   (t) => [index("contacts_tenant_idx").on(t.tenantId)],
 );
 
+/**
+ * The ledger of a tenant's custom field definitions. The id is derived from tenant + key, so the
+ * same field created twice at once is one row. A deleted definition is kept (deleted_at) because
+ * stored values still point at it; creating its key again brings the row back as a new text field.
+ */
+export const fieldDefinitions = pgTable(
+  "field_definitions",
+  {
+    id: uuid("id").primaryKey(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    label: text("label").notNull(),
+    type: text("type").notNull(),
+    description: text("description"),
+    options: jsonb("options").$type<string[]>(),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    deletedAt: timestamp("deleted_at", { withTimezone: true, precision: 3 }),
+  },
+  (t) => [uniqueIndex("field_definitions_tenant_key_idx").on(t.tenantId, t.key)],
+);
+
+/**
+ * Every name that leads to a definition: its key, its label, its aliases. The primary key makes a
+ * normalised name belong to one definition of the tenant at most, so two definitions can never
+ * claim one name, whoever writes first. Each row says who taught it.
+ */
+export const fieldNames = pgTable(
+  "field_names",
+  {
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    /** The canonical (snake_case) form, as keys are compared. */
+    name: text("name").notNull(),
+    definitionId: uuid("definition_id")
+      .notNull()
+      .references(() => fieldDefinitions.id, { onDelete: "cascade" }),
+    /** Keys never change (the id is derived from the key), so the owner's key can travel with the name. */
+    definitionKey: text("definition_key").notNull(),
+    /** `key`, `label` or `alias`. */
+    kind: text("kind").notNull(),
+    /** `admin` (the custom-fields API), `request` (created by an update) or `llm` (a learned alias). */
+    source: text("source").notNull(),
+    requestId: text("request_id"),
+    apiKeyId: uuid("api_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    webhookId: uuid("webhook_id").references(() => webhooks.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.name] }),
+    index("field_names_definition_idx").on(t.definitionId),
+  ],
+);
+
 export const contactFieldValues = pgTable(
   "contact_field_values",
   {
@@ -51,8 +128,10 @@ export const contactFieldValues = pgTable(
     contactId: uuid("contact_id")
       .notNull()
       .references(() => contacts.id, { onDelete: "cascade" }),
-    /** Id of the definition in the tenant's KV record; KV is not relational, so no foreign key. */
-    customFieldDefinitionId: uuid("custom_field_definition_id").notNull(),
+    /** Written in the same statement as the definition it points at: never a dangling id. */
+    customFieldDefinitionId: uuid("custom_field_definition_id")
+      .notNull()
+      .references(() => fieldDefinitions.id),
     key: text("key").notNull(),
     value: text("value").notNull(),
     sourceKey: text("source_key").notNull(),

@@ -1,12 +1,12 @@
 // The LLM Worker: stage 2 of matching, reached by the API Worker over a service binding (RPC).
 // It holds the `openai` SDK and the LLM settings, so the API Worker's bundle stays small and a
-// request whose keys all match exactly never loads any of this.
+// request whose keys all match deterministically never loads any of this.
 import { WorkerEntrypoint } from "cloudflare:workers";
 import * as z from "zod/mini";
 import { createOpenAiClient } from "../adapters/llm/openai-client";
 import type { FieldDefinition } from "../core/fields/definition";
-import { formatValue } from "../core/format/format-value";
-import { createLlmFieldMatcher, type MatchResult, type UnmatchedField } from "../core/matching/field-matcher";
+import type { UnmatchedField } from "../core/matching/unmatched-field";
+import { type MatchResult, matchFields } from "./match-fields";
 
 export interface LlmMatcherBindings {
   OPENAI_API_KEY?: string;
@@ -35,12 +35,7 @@ export class LlmMatcher extends WorkerEntrypoint<LlmMatcherBindings> {
           timeoutMs: config.LLM_TIMEOUT_MS,
         })
       : undefined;
-    const matcher = createLlmFieldMatcher({
-      llm,
-      formatValue: (definition, value, hints) => formatValue(definition, value, hints),
-      clock: () => Date.now(),
-    });
-    return matcher.match(fields, definitions);
+    return matchFields(fields, definitions, { llm, clock: () => Date.now() });
   }
 }
 

@@ -27,6 +27,12 @@ const DOCS_PAGE = `<!doctype html>
 `;
 
 export function registerDocs(app: Hono<HonoEnv>): void {
+  // Someone who opens the service's address finds where it is described.
+  app.get("/", (c) =>
+    c.json({ name: "Contact metadata API", docs: "/docs", openapi: "/openapi.json" }, 200, {
+      Link: '</docs>; rel="service-doc", </openapi.json>; rel="service-desc"',
+    }),
+  );
   app.get("/openapi.json", (c) => c.json(document));
   app.get("/docs", (c) => c.html(DOCS_PAGE));
 }

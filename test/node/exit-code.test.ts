@@ -15,16 +15,19 @@ it("a cluster the process did not stop is stopped when it exits, without a stack
   const { stdout, stderr } = await fixture("leftover-cluster");
   const { url, dir } = JSON.parse(stdout) as { url: string; dir: string };
   expect(stderr).toBe("");
-  // Postgres' fast shutdown on SIGINT takes a moment: poll for up to five seconds.
+  // Postgres' fast shutdown on SIGINT takes a moment ("the database system is shutting down"
+  // meanwhile): poll for up to ten seconds until nothing listens.
   let refused: unknown;
-  for (let attempt = 0; attempt < 25 && refused === undefined; attempt++) {
+  for (let attempt = 0; attempt < 50 && refused === undefined; attempt++) {
     await new Promise((resolve) => setTimeout(resolve, 200));
     const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
     try {
       await probe.connect();
       await probe.end();
     } catch (error) {
-      refused = error;
+      if ((error as { code?: unknown }).code === "ECONNREFUSED") {
+        refused = error;
+      }
     }
   }
   await rm(dir, { recursive: true, force: true });

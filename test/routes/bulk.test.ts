@@ -76,7 +76,7 @@ describe("POST /api/public/contacts/update-metadata", () => {
     await scriptLlm(token, [
       answer({
         mappings: [
-          { key: "empresa", field: "company_name", value: null },
+          { key: "marca", field: "company_name", value: null },
           { key: "plantilla", field: "employee_count", value: "10" },
           { key: "color", field: null, value: null },
         ],
@@ -90,7 +90,7 @@ describe("POST /api/public/contacts/update-metadata", () => {
     const res = await bulk(t.apiKey, {
       items: contacts.map((id, i) => ({
         aiContactId: id,
-        metadata: { empresa: `Acme ${i}`, plantilla: i === 0 ? "about 10" : String(i), color: "red" },
+        metadata: { marca: `Acme ${i}`, plantilla: i === 0 ? "about 10" : String(i), color: "red" },
       })),
     });
     expect(res.status).toBe(200);

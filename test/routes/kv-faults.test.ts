@@ -4,7 +4,15 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import worker from "../../src/index";
-import { activityRows, fieldMap, seedTenant, type TenantFixture, updateMetadata } from "../harness";
+import {
+  activityRows,
+  fieldMap,
+  ledger,
+  projectionOf,
+  seedTenant,
+  type TenantFixture,
+  updateMetadata,
+} from "../harness";
 
 function kvFailing(on: "get" | "put"): KVNamespace {
   return new Proxy(env.FIELDS_KV, {
@@ -44,23 +52,24 @@ describe("KV faults", () => {
     expect(await activityRows(t.contactId)).toEqual([]);
   });
 
-  it("still stores the values when saving new definitions fails, and creates them on a later request", async () => {
+  it("still stores the values and the definitions when writing the projection fails, and projects them later", async () => {
     const t = await seedTenant();
     const errors = vi.spyOn(console, "error").mockImplementation(() => {});
     const res = await updateWith(kvFailing("put"), t, { brand_new: "kept" });
     expect(res.status).toBe(200);
     expect(await fieldMap(t.contactId)).toEqual({ brand_new: "kept" });
-    expect(await env.FIELDS_KV.get(`fields:v1:${t.tenantId}`)).toBeNull();
+    // The ledger is the truth: the definition was recorded with the value.
+    expect((await ledger(t.tenantId)).map((d) => d.key)).toEqual(["brand_new"]);
+    expect(await env.FIELDS_KV.get(`definitions:v2:${t.tenantId}`)).toBeNull();
     expect(errors.mock.calls.map((c) => String(c[0]))).toContainEqual(
-      expect.stringContaining("kv_record_failed"),
+      expect.stringContaining("deferred_task_failed"),
     );
     errors.mockRestore();
 
-    expect((await updateMetadata(t, { brand_new: "again" })).status).toBe(200);
-    const record = await env.FIELDS_KV.get<{ definitions: { key: string }[] }>(
-      `fields:v1:${t.tenantId}`,
-      "json",
-    );
-    expect(record?.definitions.map((d) => d.key)).toEqual(["brand_new"]);
+    const again = await updateMetadata(t, { brand_new: "again" });
+    expect((await again.json<{ matched_by: string }[]>())[0]?.matched_by).toBe("exact");
+    await vi.waitFor(async () => {
+      expect((await projectionOf(t.tenantId))?.definitions.map((d) => d.key)).toEqual(["brand_new"]);
+    });
   });
 });

@@ -1,6 +1,5 @@
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, fieldRows, seedTenant, type TenantFixture, updateMetadata } from "../harness";
+import { call, fieldRows, ledger, seedTenant, type TenantFixture, updateMetadata } from "../harness";
 
 const putField = (t: TenantFixture, key: string, body: unknown) =>
   call(`/api/public/custom-fields/${encodeURIComponent(key)}`, {
@@ -16,9 +15,9 @@ describe("exact matching against the tenant's definitions", () => {
       (await putField(t, "company_name", { label: "Nombre de la empresa", aliases: ["Empresa"] })).status,
     ).toBe(201);
     expect((await putField(t, "phone", { label: "Teléfono", type: "phone" })).status).toBe(201);
-    const definitions = await (
+    const { data: definitions } = await (
       await call("/api/public/custom-fields", { headers: { "x-api-key": t.apiKey } })
-    ).json<{ id: string; key: string }[]>();
+    ).json<{ data: { id: string; key: string }[] }>();
     const idOf = (key: string) => definitions.find((d) => d.key === key)?.id;
 
     const res = await updateMetadata(t, { "NOMBRE DE LA EMPRESA": "Acme", telefono: "+34600000000" });
@@ -58,8 +57,7 @@ describe("exact matching against the tenant's definitions", () => {
       { matched_by: string }[]
     >();
     expect([first[0]?.matched_by, second[0]?.matched_by]).toEqual(["new", "exact"]);
-    const record = await env.FIELDS_KV.get<{ definitions: unknown[] }>(`fields:v1:${t.tenantId}`, "json");
-    expect(record?.definitions).toHaveLength(1);
+    expect(await ledger(t.tenantId)).toHaveLength(1);
   });
 
   it("never matches another tenant's definitions", async () => {

@@ -6,6 +6,7 @@ import {
   answer,
   call,
   fieldMap,
+  ledger,
   llmCalls,
   putField,
   query,
@@ -84,7 +85,8 @@ async function ownerSnapshot(owner: TenantFixture) {
     activities: await query("SELECT count(*) AS n FROM contact_activities WHERE tenant_id = $1", [
       owner.tenantId,
     ]),
-    kv: await env.FIELDS_KV.get(`fields:v1:${owner.tenantId}`),
+    definitions: await ledger(owner.tenantId),
+    kv: await env.FIELDS_KV.get(`definitions:v2:${owner.tenantId}`),
   };
 }
 

@@ -1,6 +1,15 @@
-import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { activityRows, fieldMap, fieldRows, query, seedTenant, updateMetadata } from "../harness";
+import { describe, expect, it, vi } from "vitest";
+import {
+  activityRows,
+  fieldMap,
+  fieldRows,
+  ledger,
+  ledgerVersion,
+  projectionOf,
+  query,
+  seedTenant,
+  updateMetadata,
+} from "../harness";
 
 describe("POST /api/public/contact/{id}/update-metadata", () => {
   it("stores every value as a string and answers with one object per field", async () => {
@@ -37,22 +46,22 @@ describe("POST /api/public/contact/{id}/update-metadata", () => {
     });
   });
 
-  it("creates a text definition in KV for each new key, with the id the response names", async () => {
+  it("records a text definition for each new key, with the id the response names, and projects it to KV", async () => {
     const t = await seedTenant();
     const res = await updateMetadata(t, { "Favourite Colour": "green" });
     const [field] = await res.json<{ custom_field_definition_id: string }[]>();
-    const record = await env.FIELDS_KV.get<{ definitions: Record<string, unknown>[] }>(
-      `fields:v1:${t.tenantId}`,
-      "json",
-    );
-    expect(record?.definitions).toEqual([
-      expect.objectContaining({
-        id: field?.custom_field_definition_id,
-        key: "favourite_colour",
-        type: "text",
-        aliases: [],
-      }),
-    ]);
+    const expected = expect.objectContaining({
+      id: field?.custom_field_definition_id,
+      key: "favourite_colour",
+      type: "text",
+      aliases: [],
+    });
+    expect(await ledger(t.tenantId)).toEqual([expected]);
+    await vi.waitFor(async () => {
+      const projection = await projectionOf(t.tenantId);
+      expect(projection?.version).toBe(await ledgerVersion(t.tenantId));
+      expect(projection?.definitions).toEqual([expected]);
+    });
   });
 
   it("unwraps {metadata: {...}}", async () => {

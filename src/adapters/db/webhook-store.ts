@@ -1,66 +1,70 @@
 import { sql } from "drizzle-orm";
-import type { Caller } from "../../core/ports";
-import type { ContactHint, WebhookStore } from "../../core/webhooks/webhook-port";
+import * as z from "zod/mini";
+import type { WebhookStore } from "../../services/ports";
 import type { Database } from "./client";
-import { authCte, run } from "./contact-store";
+import { asUuid, authCte, jsonParam, one, run } from "./sql";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LookupSchema = z.object({
+  webhook_id: z.nullable(z.string()),
+  signing_secret: z.nullable(z.string()),
+  replays: z.record(z.string(), z.unknown()),
+  contacts: z.record(z.string(), z.nullable(z.string())),
+});
 
 export function createWebhookStore(db: Database): WebhookStore {
   return {
-    async lookup({ caller, eventId, contact }: { caller: Caller; eventId?: string; contact: ContactHint }) {
-      const id = contact.aiContactId && UUID.test(contact.aiContactId) ? contact.aiContactId : null;
-      // One round trip: the token, its signing secret, an earlier answer to this submission, and
-      // the contact (by id when the submission names one, else by email, else by phone digits).
-      const result = await run(
+    async lookup({ caller, deliveryIds, hints }) {
+      const rows = Object.entries(hints).map(([label, hint]) => ({
+        label,
+        id: hint.aiContactId === undefined ? null : asUuid(hint.aiContactId),
+        email: hint.email ?? null,
+        phone: hint.phoneDigits ?? null,
+      }));
+      // One round trip: the token, its signing secret, earlier answers to these delivery ids, and
+      // the contact each hint names (by id when it has one, else by email, else by phone digits).
+      const row = await one(
         db,
+        LookupSchema,
         sql`
-        WITH ${authCte({ ...caller, via: "webhook" })}
+        WITH ${authCte({ ...caller, via: "webhook" })},
+        hints AS (SELECT * FROM jsonb_to_recordset(${jsonParam(rows)}) AS h(label text, id uuid, email text, phone text))
         SELECT
           (SELECT webhook_id FROM auth) AS webhook_id,
           (SELECT w.signing_secret FROM webhooks w JOIN auth ON w.id = auth.webhook_id) AS signing_secret,
-          (SELECT d.response FROM webhook_deliveries d JOIN auth ON d.webhook_id = auth.webhook_id
-            WHERE d.event_id = ${eventId ?? null}::text) AS replay,
-          CASE WHEN ${contact.aiContactId ?? null}::text IS NOT NULL THEN
-            (SELECT c.id FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id WHERE c.id = ${id}::uuid)
+          COALESCE((SELECT jsonb_object_agg(d.event_id, d.response)
+            FROM webhook_deliveries d JOIN auth ON d.webhook_id = auth.webhook_id
+            WHERE d.event_id IN (SELECT jsonb_array_elements_text(${jsonParam(deliveryIds)}))
+              AND d.response IS NOT NULL), '{}'::jsonb) AS replays,
+          COALESCE((SELECT jsonb_object_agg(h.label, CASE WHEN h.id IS NOT NULL THEN
+            (SELECT c.id FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id WHERE c.id = h.id)
           ELSE COALESCE(
             (SELECT c.id FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
-              WHERE ${contact.email ?? null}::text IS NOT NULL AND lower(btrim(c.email)) = ${contact.email ?? null}::text
-              ORDER BY c.created_at LIMIT 1),
+              WHERE h.email IS NOT NULL AND lower(btrim(c.email)) = h.email ORDER BY c.created_at LIMIT 1),
             (SELECT c.id FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
-              WHERE ${contact.phoneDigits ?? null}::text IS NOT NULL
-                AND regexp_replace(c.phone, '[^0-9]', '', 'g') = ${contact.phoneDigits ?? null}::text
+              WHERE h.phone IS NOT NULL AND regexp_replace(c.phone, '[^0-9]', '', 'g') = h.phone
               ORDER BY c.created_at LIMIT 1)
-          ) END AS contact_id
+          ) END) FROM hints h), '{}'::jsonb) AS contacts
       `,
       );
-      const row = result.rows[0] as
-        | {
-            webhook_id: string | null;
-            signing_secret: string | null;
-            replay: unknown;
-            contact_id: string | null;
-          }
-        | undefined;
-      if (!row?.webhook_id) {
-        return { status: "unauthorized" as const };
+      if (!row.webhook_id) {
+        return { status: "unauthorized" };
       }
       return {
-        status: "ok" as const,
+        status: "ok",
         webhookId: row.webhook_id,
         signingSecret: row.signing_secret,
-        replay: row.replay ?? null,
-        contactId: row.contact_id,
+        replays: row.replays,
+        contacts: row.contacts,
       };
     },
 
-    async saveResponse({ caller, eventId, response }) {
+    async saveResponse({ caller, deliveryId, response }) {
       await run(
         db,
         sql`
         WITH ${authCte({ ...caller, via: "webhook" })}
         UPDATE webhook_deliveries d SET response = ${JSON.stringify(response)}::jsonb
-        FROM auth WHERE d.webhook_id = auth.webhook_id AND d.event_id = ${eventId}
+        FROM auth WHERE d.webhook_id = auth.webhook_id AND d.event_id = ${deliveryId}
       `,
       );
     },

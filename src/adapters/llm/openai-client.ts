@@ -1,5 +1,5 @@
 import OpenAI from "openai";
-import type { LlmClient } from "../../core/matching/llm-port";
+import type { LlmClient } from "./llm-client";
 
 export interface LlmConfig {
   apiKey: string;

@@ -4,13 +4,16 @@ import { type FormatResult, fold, unformatted } from "./format-result";
 const TRUE_WORDS = new Set(["true", "yes", "y", "si", "1", "on", "verdadero", "oui", "ja"]);
 const FALSE_WORDS = new Set(["false", "no", "n", "0", "off", "falso", "non", "nein"]);
 
+/** The boolean one word stands for ("Sí" -> "true", "nein" -> "false"), if it is one of the words above. */
+export function booleanOf(word: string): "true" | "false" | undefined {
+  const folded = fold(word);
+  return TRUE_WORDS.has(folded) ? "true" : FALSE_WORDS.has(folded) ? "false" : undefined;
+}
+
 export function formatBoolean(value: string): FormatResult {
-  const word = fold(value);
-  if (TRUE_WORDS.has(word)) {
-    return { value: "true" };
-  }
-  if (FALSE_WORDS.has(word)) {
-    return { value: "false" };
+  const boolean = booleanOf(value);
+  if (boolean) {
+    return { value: boolean };
   }
   return unformatted(
     value,

@@ -4,7 +4,7 @@ import { parseJsonBody } from "./parse-json-body";
 
 const stored = (json: string) => parseJsonBody(json).map((e) => toStoredValue(e.value));
 
-describe("value rules (SPEC table)", () => {
+describe("value rules (docs/contract.md, the values table)", () => {
   it("keeps strings as they are", () => {
     expect(stored('{"a": "Acme  Corp "}')).toEqual(["Acme  Corp "]);
   });
@@ -55,11 +55,11 @@ describe("body shapes", () => {
     ["42", "number"],
   ])("rejects %s as not an object", (body, received) => {
     expect(() => parseJsonBody(body)).toThrowError(
-      expect.objectContaining({ code: "BAD_REQUEST", details: { received } }),
+      expect.objectContaining({ code: "INVALID_INPUT", details: { received } }),
     );
   });
   it("rejects invalid JSON with a 400 error", () => {
-    expect(() => parseJsonBody('{"a": ')).toThrowError(expect.objectContaining({ code: "BAD_REQUEST" }));
+    expect(() => parseJsonBody('{"a": ')).toThrowError(expect.objectContaining({ code: "INVALID_INPUT" }));
   });
   it("keeps __proto__ as a plain key without touching any prototype", () => {
     const entries = parseJsonBody('{"__proto__": {"polluted": "yes"}, "a": "1"}');

@@ -30,7 +30,7 @@ describe("normalizeEntries", () => {
     const long = "k".repeat(256);
     expect(() => normalizeEntries([e("ok"), e("!!!"), e(""), e(long)])).toThrowError(
       expect.objectContaining({
-        code: "BAD_REQUEST",
+        code: "INVALID_INPUT",
         details: {
           invalid_keys: [
             { key: "!!!", reason: "converts to an empty field key" },

@@ -1,4 +1,4 @@
-import { ApiError } from "../../errors";
+import { invalidInput } from "../errors";
 import { MAX_KEY_LENGTH, toFieldKey } from "../fields/field-key";
 import { type MetadataEntry, type MetadataValue, toStoredValue } from "./metadata-value";
 import { assertStorable } from "./storable";
@@ -15,7 +15,7 @@ export interface NormalizedField {
 }
 
 /**
- * Validates every key first (one bad key rejects the whole request, SPEC), then folds entries whose
+ * Validates every key first (one bad key rejects the whole request: docs/contract.md, "Keys"), then folds entries whose
  * keys convert to the same field key: the later one in the body wins and remembers whom it beat.
  */
 export function normalizeEntries(entries: readonly MetadataEntry[]): NormalizedField[] {
@@ -32,7 +32,7 @@ export function normalizeEntries(entries: readonly MetadataEntry[]): NormalizedF
   });
   if (invalid.length > 0) {
     const names = invalid.map((i) => JSON.stringify(i.key)).join(", ");
-    throw new ApiError("BAD_REQUEST", `invalid metadata key(s): ${names}`, { invalid_keys: invalid });
+    throw invalidInput(`invalid metadata key(s): ${names}`, { invalid_keys: invalid });
   }
 
   const byKey = new Map<string, NormalizedField>();

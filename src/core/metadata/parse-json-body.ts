@@ -1,4 +1,4 @@
-import { ApiError } from "../../errors";
+import { invalidInput } from "../errors";
 import { isMetadataObject, JsonNumber, type MetadataEntry, type MetadataValue } from "./metadata-value";
 
 interface ReviverContext {
@@ -20,7 +20,7 @@ export function parseJsonValue(text: string): MetadataValue {
   } catch (err) {
     // Deep nesting overflows the parser's stack: still the client's fault, not ours.
     const reason = err instanceof SyntaxError ? err.message : "nesting too deep";
-    throw new ApiError("BAD_REQUEST", `body is not valid JSON: ${reason}`);
+    throw invalidInput(`body is not valid JSON: ${reason}`);
   }
 }
 
@@ -32,7 +32,7 @@ export function parseJsonBody(text: string): MetadataEntry[] {
 /** A body must be an object; `{"metadata": {...}}` alone is unwrapped. */
 export function objectToEntries(body: MetadataValue): MetadataEntry[] {
   if (!isMetadataObject(body)) {
-    throw new ApiError("BAD_REQUEST", "body must be a JSON object of key/value pairs", {
+    throw invalidInput("body must be a JSON object of key/value pairs", {
       received:
         body === null
           ? "null"

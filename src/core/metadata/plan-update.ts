@@ -1,12 +1,32 @@
+// The pure steps of an update, for one contact or many: prepare (validate each item) -> match
+// (deterministic stages against the tenant's definitions) -> plan (with the LLM's resolution, if
+// any). Data in, data out: the service does every I/O between the steps, once, in one direction.
+import { canonicalContactId } from "../contacts/contact-id";
+import { DomainError, invalidInput } from "../errors";
 import type { FieldDefinition } from "../fields/definition";
-import { indexDefinitions } from "../fields/definition-index";
-import type { FormatResult } from "../format/format-result";
+import { definitionIdFor } from "../fields/definition-id";
+import {
+  type DefinitionMatch,
+  type MatchedBy as IndexMatchedBy,
+  indexDefinitions,
+  lookAlikeOf,
+  matchField,
+} from "../fields/definition-index";
+import { formatValue } from "../format/format-value";
+import type { Resolution } from "../matching/resolution";
+import type { UnmatchedField } from "../matching/unmatched-field";
 import { JsonNumber, type MetadataEntry } from "./metadata-value";
 import { type NormalizedField, normalizeEntries } from "./normalize-entries";
 
-export type MatchedBy = "exact" | "alias" | "llm" | "new";
+/** The deterministic stages of the match index, then the LLM, then a new definition. */
+export type MatchedBy = IndexMatchedBy | "llm" | "new";
 
-/** One field value to write (or clear, when `value` is null) on the contact. */
+export interface UpdateItem {
+  contactId: string;
+  entries: readonly MetadataEntry[];
+}
+
+/** One field value to write (or clear, when `value` is null) on a contact. */
 export interface FieldWrite {
   key: string;
   definitionId: string;
@@ -16,45 +36,101 @@ export interface FieldWrite {
   warning?: string;
 }
 
-export interface LearnedAlias {
-  definitionKey: string;
-  alias: string;
+/** An item of the request after validation: its fields, or why it is refused on its own. */
+export type PreparedItem =
+  | { index: number; contactId: string; fields: NormalizedField[] }
+  | { index: number; contactId: string; error: DomainError };
+
+/** A valid item with each field's deterministic match (absent: nothing matched). */
+export interface MatchedItem {
+  index: number;
+  contactId: string;
+  fields: NormalizedField[];
+  matches: ReadonlyMap<NormalizedField, DefinitionMatch<FieldDefinition>>;
 }
 
-export interface MetadataPlan {
-  writes: FieldWrite[];
-  /** Definitions to add to the tenant's KV record once the write has been authorised and committed. */
-  newDefinitions: FieldDefinition[];
-  /** Mappings the LLM made, to remember as aliases after the commit. */
-  learnedAliases: LearnedAlias[];
+/** A key for stage 2, asked once per request with the value of the first item that sent it. */
+export interface AskedField extends UnmatchedField {
+  item: number;
+  /** An existing field whose name looks the same (confusable characters): a new field gets a warning. */
+  looksLike?: string;
 }
 
-/** What stage 2 (the LLM) decided about the fields that matched nothing exactly. */
-export interface Resolution {
-  /** Field key -> its definition, with the value rewritten for the type (null: keep the value as sent). */
-  mapped: ReadonlyMap<string, { definition: FieldDefinition; value: string | null }>;
-  /** Values for other definitions found in free text. */
-  extracted: readonly { definition: FieldDefinition; value: string; sourceKey: string }[];
-  learnedAliases: readonly LearnedAlias[];
+export interface MatchedUpdate {
+  items: (MatchedItem | Extract<PreparedItem, { error: DomainError }>)[];
+  /** Every key no definition matched, once, in order of first appearance. */
+  asked: AskedField[];
 }
 
-export type UnmatchedResolver = (
-  fields: readonly NormalizedField[],
+export type PlannedItem =
+  | { index: number; contactId: string; writes: FieldWrite[] }
+  | Extract<PreparedItem, { error: DomainError }>;
+
+export interface UpdatePlan {
+  items: PlannedItem[];
+  /** Text definitions to record with the values (only for keys some item actually sets). */
+  newDefinitions: { id: string; key: string }[];
+  /** Mappings the LLM made, to record as aliases with the values. */
+  learnedAliases: { name: string; definitionId: string }[];
+}
+
+/**
+ * Validates every item on its own: a bad key refuses that item only (all of a single-contact
+ * request), and a contact named twice is refused for its later items (merge them instead).
+ */
+export function prepareItems(items: readonly UpdateItem[]): PreparedItem[] {
+  const seen = new Set<string>();
+  return items.map((item, index) => {
+    const contactId = canonicalContactId(item.contactId);
+    if (seen.has(contactId)) {
+      return {
+        index,
+        contactId,
+        error: invalidInput(`aiContactId ${contactId} appears more than once; merge the items`),
+      };
+    }
+    seen.add(contactId);
+    try {
+      return { index, contactId, fields: normalizeEntries(item.entries) };
+    } catch (err) {
+      if (err instanceof DomainError) {
+        return { index, contactId, error: err };
+      }
+      throw err;
+    }
+  });
+}
+
+/** The deterministic stages: each field against the tenant's index, and the keys left for stage 2. */
+export function matchItems(
+  prepared: readonly PreparedItem[],
   definitions: readonly FieldDefinition[],
-) => Promise<Resolution>;
-
-export type ValueFormatter = (
-  definition: FieldDefinition,
-  value: string,
-  hints?: { fromJsonNumber?: boolean },
-) => FormatResult;
-
-export interface PlanDeps {
-  definitionIdFor: (key: string) => Promise<string>;
-  /** ISO timestamp used for definitions created by this request. */
-  now: string;
-  resolveUnmatched?: UnmatchedResolver;
-  formatValue?: ValueFormatter;
+): MatchedUpdate {
+  const index = indexDefinitions(definitions);
+  const asked = new Map<string, AskedField>();
+  const items = prepared.map((item) => {
+    if ("error" in item) {
+      return item;
+    }
+    const matches = new Map<NormalizedField, DefinitionMatch<FieldDefinition>>();
+    for (const field of item.fields) {
+      const match = matchField(index, field.key);
+      if (match) {
+        matches.set(field, match);
+      } else if (!asked.has(field.key)) {
+        const looksLike = lookAlikeOf(index, field.key)?.key;
+        asked.set(field.key, {
+          key: field.key,
+          sourceKey: field.sourceKey,
+          value: field.value,
+          item: item.index,
+          ...(looksLike ? { looksLike } : {}),
+        });
+      }
+    }
+    return { ...item, matches };
+  });
+  return { items, asked: [...asked.values()] };
 }
 
 interface Target {
@@ -62,91 +138,92 @@ interface Target {
   matchedBy: MatchedBy;
   /** A value the LLM already fitted to the type; otherwise the field's own value is formatted. */
   value?: string;
+  warning?: string;
 }
-
-const emptyResolution: Resolution = { mapped: new Map(), extracted: [], learnedAliases: [] };
-const asText: ValueFormatter = (_, value) => ({ value });
 
 /**
- * Turns a request's entries and the tenant's definitions into the writes to make: exact matches
- * first, then one resolver call for everything left, then new text fields. Pure but for `deps`.
+ * The writes of every item: deterministic matches, then the LLM's mappings (its rewritten value and
+ * the facts it found in free text belong to the item whose value it saw; the mapping itself holds
+ * for every item), then new text fields for what is left.
  */
-export async function planMetadataUpdate(
-  entries: readonly MetadataEntry[],
-  definitions: readonly FieldDefinition[],
-  deps: PlanDeps,
-): Promise<MetadataPlan> {
-  return planNormalizedFields(normalizeEntries(entries), definitions, deps);
-}
+export function planUpdate(
+  matched: MatchedUpdate,
+  resolution: Resolution,
+  context: { tenantId: string },
+): UpdatePlan {
+  const askedItem = new Map(matched.asked.map((a) => [a.key, a.item]));
+  const lookAlikes = new Map(
+    matched.asked.flatMap((a) => (a.looksLike ? [[a.key, a.looksLike] as const] : [])),
+  );
+  const askedSourceItem = new Map(matched.asked.map((a) => [a.sourceKey, a.item]));
+  const newDefinitions = new Map<string, { id: string; key: string }>();
 
-/** The same plan for fields already normalised (the bulk path validates every item first). */
-export async function planNormalizedFields(
-  fields: readonly NormalizedField[],
-  definitions: readonly FieldDefinition[],
-  deps: PlanDeps,
-): Promise<MetadataPlan> {
-  const index = indexDefinitions(definitions);
-
-  const targets = new Map<NormalizedField, Target>();
-  const unmatched: NormalizedField[] = [];
-  for (const field of fields) {
-    const match = index.get(field.key);
-    if (match) {
-      targets.set(field, match);
-    } else {
-      unmatched.push(field);
+  const items = matched.items.map((item): PlannedItem => {
+    if ("error" in item) {
+      return item;
     }
-  }
-
-  const resolution =
-    unmatched.length > 0 && deps.resolveUnmatched
-      ? await deps.resolveUnmatched(unmatched, definitions)
-      : emptyResolution;
-  for (const field of unmatched) {
-    const mapped = resolution.mapped.get(field.key);
-    if (mapped) {
-      targets.set(field, {
-        definition: mapped.definition,
-        matchedBy: "llm",
-        ...(mapped.value === null ? {} : { value: mapped.value }),
-      });
+    const targets = new Map<NormalizedField, Target>();
+    for (const field of item.fields) {
+      const match = item.matches.get(field);
+      const mapped = match ? undefined : resolution.mapped.get(field.key);
+      if (match) {
+        targets.set(field, match);
+      } else if (mapped) {
+        const own = askedItem.get(field.key) === item.index && mapped.value !== null;
+        targets.set(field, {
+          definition: mapped.definition,
+          matchedBy: "llm",
+          ...(own && mapped.value !== null ? { value: mapped.value } : {}),
+        });
+      } else {
+        const id = definitionIdFor(context.tenantId, field.key);
+        // Clearing a field nobody defined must not invent a definition for it.
+        if (field.value !== null) {
+          newDefinitions.set(field.key, { id, key: field.key });
+        }
+        const looksLike = lookAlikes.get(field.key);
+        targets.set(field, {
+          definition: { id, key: field.key, label: field.key, type: "text", aliases: [] },
+          matchedBy: "new",
+          ...(looksLike
+            ? {
+                warning: `"${field.sourceKey}" became a new field, but it looks like the existing field "${looksLike}" (characters from another script?)`,
+              }
+            : {}),
+        });
+      }
     }
-  }
-
-  const newDefinitions: FieldDefinition[] = [];
-  for (const field of fields) {
-    if (targets.has(field)) {
-      continue;
-    }
-    const definition: FieldDefinition = {
-      id: await deps.definitionIdFor(field.key),
-      key: field.key,
-      label: field.key,
-      type: "text",
-      aliases: [],
-      created_at: deps.now,
-      updated_at: deps.now,
+    const writes = foldByDefinition(item.fields, targets);
+    const extracted = resolution.extracted.filter((e) => askedSourceItem.get(e.sourceKey) === item.index);
+    return {
+      index: item.index,
+      contactId: item.contactId,
+      writes: [...writes, ...extractedWrites(extracted, writes)],
     };
-    // Clearing a field nobody defined must not invent a definition for it.
-    if (field.value !== null) {
-      newDefinitions.push(definition);
-    }
-    targets.set(field, { definition, matchedBy: "new" });
-  }
+  });
 
-  const writes = foldByDefinition(fields, targets, deps.formatValue ?? asText);
-  return {
-    writes: [...writes, ...extractedWrites(resolution, writes)],
-    newDefinitions,
-    learnedAliases: [...resolution.learnedAliases],
-  };
+  const byKey = new Map<string, string>();
+  for (const item of matched.items) {
+    if (!("error" in item)) {
+      for (const match of item.matches.values()) {
+        byKey.set(match.definition.key, match.definition.id);
+      }
+    }
+  }
+  for (const { definition } of resolution.mapped.values()) {
+    byKey.set(definition.key, definition.id);
+  }
+  const learnedAliases = resolution.learnedAliases.flatMap(({ definitionKey, alias }) => {
+    const definitionId = byKey.get(definitionKey);
+    return definitionId ? [{ name: alias, definitionId }] : [];
+  });
+  return { items, newDefinitions: [...newDefinitions.values()], learnedAliases };
 }
 
 /** Two fields that land in one definition behave like two keys that convert to one: the later wins. */
 function foldByDefinition(
   fields: readonly NormalizedField[],
   targets: ReadonlyMap<NormalizedField, Target>,
-  formatValue: ValueFormatter,
 ): FieldWrite[] {
   const folded = new Map<string, { field: NormalizedField; target: Target; beaten: string[] }>();
   for (const field of fields) {
@@ -161,7 +238,7 @@ function foldByDefinition(
     folded.set(key, { field, target, beaten: [...beaten, ...field.overrides] });
   }
   return [...folded.values()].map(({ field, target, beaten }) => {
-    const warnings: string[] = [];
+    const warnings: string[] = target.warning ? [target.warning] : [];
     if (beaten.length > 0) {
       const names = [...beaten, field.sourceKey].map((k) => JSON.stringify(k)).join(", ");
       warnings.push(`keys ${names} all map to "${target.definition.key}"; the last one in the body was used`);
@@ -188,10 +265,10 @@ function foldByDefinition(
 }
 
 /** Facts found in free text fill only fields the request did not set itself; the first one wins. */
-function extractedWrites(resolution: Resolution, writes: readonly FieldWrite[]): FieldWrite[] {
+function extractedWrites(extracted: Resolution["extracted"], writes: readonly FieldWrite[]): FieldWrite[] {
   const taken = new Set(writes.map((w) => w.key));
   const extra: FieldWrite[] = [];
-  for (const { definition, value, sourceKey } of resolution.extracted) {
+  for (const { definition, value, sourceKey } of extracted) {
     if (taken.has(definition.key)) {
       continue;
     }

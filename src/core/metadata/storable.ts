@@ -1,4 +1,4 @@
-import { ApiError } from "../../errors";
+import { invalidInput } from "../errors";
 import { JsonNumber, type MetadataEntry, type MetadataValue } from "./metadata-value";
 
 /** Deeper than any real payload; bounds the work (and the stack) of everything after parsing. */
@@ -60,10 +60,8 @@ export function assertStorable(entries: readonly MetadataEntry[]): void {
     return reason ? [{ key: JSON.stringify(sourceKey).slice(1, 65), reason }] : [];
   });
   if (invalid.length > 0) {
-    throw new ApiError(
-      "BAD_REQUEST",
-      `cannot store: ${invalid.map((i) => `"${i.key}" (${i.reason})`).join(", ")}`,
-      { invalid_keys: invalid },
-    );
+    throw invalidInput(`cannot store: ${invalid.map((i) => `"${i.key}" (${i.reason})`).join(", ")}`, {
+      invalid_keys: invalid,
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { ApiError } from "../../errors";
+import { DomainError } from "../errors";
 import type { MetadataValue } from "../metadata/metadata-value";
 import { parseJsonValue } from "../metadata/parse-json-body";
 import type { ParsedSubmission } from "./parse-submission";
@@ -177,7 +177,7 @@ function rawRequestOf(body: MetadataRecord): MetadataRecord | undefined {
     const parsed = parseJsonValue(text);
     return isRecord(parsed) ? parsed : undefined;
   } catch (err) {
-    if (err instanceof ApiError) {
+    if (err instanceof DomainError) {
       return undefined;
     }
     throw err;

@@ -1,6 +1,6 @@
 /// <reference types="vite/client" />
 import { describe, expect, it } from "vitest";
-import { ApiError } from "../../errors";
+import { DomainError } from "../errors";
 import { MAX_KEY_LENGTH, toFieldKey } from "../fields/field-key";
 import { JsonNumber, type MetadataValue } from "../metadata/metadata-value";
 import { parseJsonValue } from "../metadata/parse-json-body";
@@ -358,7 +358,7 @@ describe("parseSubmission: Zapier, Make and unknown senders", () => {
   });
 
   it("refuses a body that is not an object, like the metadata route", () => {
-    expect(() => parseSubmission(["a"])).toThrow(ApiError);
+    expect(() => parseSubmission(["a"])).toThrow(DomainError);
     expect(() => parseSubmission("text")).toThrow(/JSON object/);
   });
 

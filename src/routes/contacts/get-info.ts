@@ -1,11 +1,13 @@
 import type { Hono } from "hono";
 import * as z from "zod/mini";
 import type { HonoEnv } from "../../env";
-import { ApiError, validate } from "../../errors";
-import { apiKeyAuth } from "../../middleware/api-key-auth";
+import { apiKeyAuth } from "../../http/api-key-auth";
+import { errorResponses } from "../../http/error-responses";
+import { respond } from "../../http/respond";
+import { valid } from "../../http/validate";
 import { documented } from "../../openapi/documented";
 import { defineRoute, honoPath } from "../../openapi/route-spec";
-import { errorResponses } from "../openapi-errors";
+import { getContactInfo } from "../../services/contacts";
 import { ContactIdParamSchema, ContactSchema, FieldValueSchema } from "./schema";
 
 export const ContactInfoSchema = documented(
@@ -20,7 +22,6 @@ export const ContactInfoSchema = documented(
   }),
   { id: "ContactInfo" },
 );
-export type ContactInfo = z.infer<typeof ContactInfoSchema>;
 
 export const getContactInfoRoute = defineRoute({
   method: "get",
@@ -32,28 +33,18 @@ export const getContactInfoRoute = defineRoute({
     "One database round trip: the key check, the contact and all its field values travel together.",
   secured: true,
   params: ContactIdParamSchema,
-  responses: { 200: { description: "The contact.", schema: ContactInfoSchema }, ...errorResponses },
+  responses: {
+    200: { description: "The contact.", schema: ContactInfoSchema },
+    ...errorResponses("NOT_FOUND"),
+  },
 });
 
 export function registerGetContactInfo(app: Hono<HonoEnv>): void {
-  app.get(honoPath(getContactInfoRoute), apiKeyAuth(), async (c) => {
-    const { aiContactId } = validate(ContactIdParamSchema, c.req.param());
-    const result = await c
-      .get("services")
-      .contacts.getContactInfo({ caller: c.get("caller"), contactId: aiContactId });
-    if (result.status === "unauthorized") {
-      throw new ApiError("UNAUTHORIZED", "invalid or revoked API key");
-    }
-    if (result.status === "contact_not_found") {
-      throw new ApiError("NOT_FOUND", `contact ${aiContactId} not found`);
-    }
-    const metadata: Record<string, string> = Object.create(null);
-    for (const field of result.fields) {
-      if (field.value !== null) {
-        metadata[field.key] = field.value;
-      }
-    }
-    const body: ContactInfo = { ...result.contact, metadata, fields: result.fields };
-    return c.json(body, 200);
+  app.get(honoPath(getContactInfoRoute), apiKeyAuth(), valid("param", ContactIdParamSchema), async (c) => {
+    const info = await getContactInfo(c.get("services"), {
+      caller: c.get("caller"),
+      contactId: c.req.valid("param").aiContactId,
+    });
+    return respond(c, getContactInfoRoute, 200, info);
   });
 }

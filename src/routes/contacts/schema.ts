@@ -24,9 +24,9 @@ export const FieldValueSchema = documented(
       description: "Stored string; null when cleared.",
     }),
     source_key: documented(z.string(), { example: "companyName", description: "The key as it was sent." }),
-    matched_by: documented(z.enum(["exact", "alias", "llm", "new"]), {
+    matched_by: documented(z.enum(["exact", "alias", "synonym", "llm", "new"]), {
       description:
-        "exact: the key equals a definition's key or label; alias: one of its aliases; llm: mapped by the LLM; new: a definition was created for it.",
+        "How the key found its field. exact: the key equals a definition's key or label, ignoring case, accents and separators (`E-mail` = `email`, `firstname` = `first_name`); alias: the same against one of its aliases; synonym: the key and the definition name the same contact field in the built-in lexicon (`Surname`, `Apellido` or `Nachname` for `last_name`); llm: mapped by the LLM; new: a definition was created for it.",
     }),
     created_at: timestamp,
     updated_at: timestamp,
@@ -42,7 +42,7 @@ export const FieldValueSchema = documented(
 export type FieldValue = z.infer<typeof FieldValueSchema>;
 
 export const ContactSchema = z.object({
-  id: z.uuid(),
+  id: documented(z.uuid(), { example: "3f1c2b7e-9a4d-4c1e-8f57-2b6d0c9e1a11" }),
   name: z.nullable(z.string()),
   email: z.nullable(z.string()),
   phone: z.nullable(z.string()),

@@ -1,16 +1,19 @@
 import type { Hono } from "hono";
 import * as z from "zod/mini";
-import { toFieldKey } from "../../core/fields/field-key";
 import type { HonoEnv } from "../../env";
-import { ApiError, validate } from "../../errors";
-import { apiKeyAuth } from "../../middleware/api-key-auth";
+import { apiKeyAuth } from "../../http/api-key-auth";
+import { errorResponses } from "../../http/error-responses";
+import { respond } from "../../http/respond";
+import { valid } from "../../http/validate";
 import { documented } from "../../openapi/documented";
 import { defineRoute, honoPath } from "../../openapi/route-spec";
-import { errorResponses } from "../openapi-errors";
-import { FieldKeyParamSchema } from "./schema";
-import { verifiedCaller } from "./verify-caller";
+import { deleteCustomField } from "../../services/custom-fields";
+import { DefinitionsVersionSchema, FieldKeyParamSchema } from "./schema";
 
-const DeletedSchema = documented(z.object({ key: z.string(), deleted: z.literal(true) }), { id: "Deleted" });
+const DeletedSchema = documented(
+  z.object({ key: z.string(), deleted: z.literal(true), definitions_version: DefinitionsVersionSchema }),
+  { id: "Deleted" },
+);
 
 export const deleteCustomFieldRoute = defineRoute({
   method: "delete",
@@ -19,19 +22,27 @@ export const deleteCustomFieldRoute = defineRoute({
   tags: ["Custom fields"],
   summary: "Delete a custom field definition",
   description:
-    "Removes the definition only: values already stored on contacts are kept. A later request with that key creates the field again.",
+    "Removes the definition, its label and its aliases; values already stored on contacts are kept. A later request with that key creates the field again (as text).",
   secured: true,
   params: FieldKeyParamSchema,
-  responses: { 200: { description: "Deleted.", schema: DeletedSchema }, ...errorResponses },
+  responses: { 200: { description: "Deleted.", schema: DeletedSchema }, ...errorResponses("NOT_FOUND") },
 });
 
 export function registerDeleteCustomField(app: Hono<HonoEnv>): void {
-  app.delete(honoPath(deleteCustomFieldRoute), apiKeyAuth(), async (c) => {
-    const caller = await verifiedCaller(c);
-    const key = toFieldKey(validate(FieldKeyParamSchema, c.req.param()).key);
-    if (!(await c.get("services").fieldDefinitions.remove(caller.tenantId, key))) {
-      throw new ApiError("NOT_FOUND", `custom field "${key}" not found`);
-    }
-    return c.json({ key, deleted: true as const }, 200);
-  });
+  app.delete(
+    honoPath(deleteCustomFieldRoute),
+    apiKeyAuth(),
+    valid("param", FieldKeyParamSchema),
+    async (c) => {
+      const deleted = await deleteCustomField(c.get("services"), {
+        caller: c.get("caller"),
+        key: c.req.valid("param").key,
+      });
+      return respond(c, deleteCustomFieldRoute, 200, {
+        key: deleted.key,
+        deleted: deleted.deleted,
+        definitions_version: deleted.version,
+      });
+    },
+  );
 }

@@ -1,11 +1,25 @@
 import type { Hono } from "hono";
 import * as z from "zod/mini";
-import { FieldDefinitionSchema } from "../../core/fields/definition";
 import type { HonoEnv } from "../../env";
-import { apiKeyAuth } from "../../middleware/api-key-auth";
+import { apiKeyAuth } from "../../http/api-key-auth";
+import { errorResponses } from "../../http/error-responses";
+import { respond } from "../../http/respond";
+import { documented } from "../../openapi/documented";
 import { defineRoute } from "../../openapi/route-spec";
-import { errorResponses } from "../openapi-errors";
-import { verifiedCaller } from "./verify-caller";
+import { listCustomFields } from "../../services/custom-fields";
+import { CustomFieldSchema, DefinitionsVersionSchema } from "./schema";
+
+const CustomFieldListSchema = documented(
+  z.object({
+    data: documented(z.array(CustomFieldSchema), { description: "Every live definition, ordered by key." }),
+    count: documented(z.int(), { description: "How many definitions the tenant has." }),
+    limit: documented(z.int(), {
+      description: "The tenant's definition limit: a request that would pass it is refused with 422.",
+    }),
+    version: DefinitionsVersionSchema,
+  }),
+  { id: "CustomFieldList" },
+);
 
 export const listCustomFieldsRoute = defineRoute({
   method: "get",
@@ -13,20 +27,14 @@ export const listCustomFieldsRoute = defineRoute({
   operationId: "listCustomFields",
   tags: ["Custom fields"],
   summary: "List the tenant's custom field definitions",
+  description:
+    "From the ledger in Postgres, with each alias's provenance, the count and the limit. One round trip.",
   secured: true,
-  responses: {
-    200: { description: "All definitions, ordered by key.", schema: z.array(FieldDefinitionSchema) },
-    ...errorResponses,
-  },
+  responses: { 200: { description: "The definitions.", schema: CustomFieldListSchema }, ...errorResponses() },
 });
 
 export function registerListCustomFields(app: Hono<HonoEnv>): void {
-  app.get(listCustomFieldsRoute.path, apiKeyAuth(), async (c) => {
-    const caller = await verifiedCaller(c);
-    const definitions = await c.get("services").fieldDefinitions.list(caller.tenantId);
-    return c.json(
-      [...definitions].sort((a, b) => a.key.localeCompare(b.key)),
-      200,
-    );
-  });
+  app.get(listCustomFieldsRoute.path, apiKeyAuth(), async (c) =>
+    respond(c, listCustomFieldsRoute, 200, await listCustomFields(c.get("services"), c.get("caller"))),
+  );
 }

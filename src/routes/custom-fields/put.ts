@@ -1,15 +1,27 @@
-import type { Context, Hono } from "hono";
-import { type FieldDefinition, FieldDefinitionSchema } from "../../core/fields/definition";
-import { toFieldKey } from "../../core/fields/field-key";
+import type { Hono } from "hono";
+import * as z from "zod/mini";
 import type { HonoEnv } from "../../env";
-import { ApiError, validate } from "../../errors";
-import { apiKeyAuth } from "../../middleware/api-key-auth";
-import { limitBody } from "../../middleware/limit-body";
+import { apiKeyAuth } from "../../http/api-key-auth";
+import { BODY_ERRORS, errorResponses } from "../../http/error-responses";
+import { limitBody } from "../../http/limit-body";
+import { respond } from "../../http/respond";
+import { jsonBody, valid } from "../../http/validate";
+import { documented } from "../../openapi/documented";
 import { defineRoute, honoPath } from "../../openapi/route-spec";
-import { errorResponses } from "../openapi-errors";
-import { readJsonText } from "../read-body";
-import { FieldKeyParamSchema, PutFieldDefinitionBodySchema } from "./schema";
-import { verifiedCaller } from "./verify-caller";
+import { putCustomField } from "../../services/custom-fields";
+import {
+  CustomFieldSchema,
+  DefinitionsVersionSchema,
+  FieldKeyParamSchema,
+  PutFieldDefinitionBodySchema,
+} from "./schema";
+
+const PutResultSchema = documented(
+  z.extend(CustomFieldSchema, { definitions_version: DefinitionsVersionSchema }),
+  {
+    id: "CustomFieldWritten",
+  },
+);
 
 export const putCustomFieldRoute = defineRoute({
   method: "put",
@@ -18,54 +30,35 @@ export const putCustomFieldRoute = defineRoute({
   tags: ["Custom fields"],
   summary: "Create or replace a custom field definition",
   description:
-    "The definition is replaced whole (fields left out take their defaults). Its id is derived from the key, so it stays the same across replacements. A select field needs options.",
+    "One statement on the ledger. The definition is replaced whole (fields left out take their defaults). Its id is derived from the key, so it stays the same across replacements. A select field needs options. A name (key, label or alias) that another definition owns is a 409; a new definition past the tenant's limit a 422.",
   secured: true,
   params: FieldKeyParamSchema,
   body: { content: { "application/json": PutFieldDefinitionBodySchema } },
   responses: {
-    200: { description: "Replaced.", schema: FieldDefinitionSchema },
-    201: { description: "Created.", schema: FieldDefinitionSchema },
-    ...errorResponses,
+    200: { description: "Replaced.", schema: PutResultSchema },
+    201: { description: "Created.", schema: PutResultSchema },
+    ...errorResponses(...BODY_ERRORS, "CONFLICT", "DEFINITION_LIMIT_EXCEEDED"),
   },
 });
 
-async function readJson(c: Context): Promise<unknown> {
-  const text = await readJsonText(c);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new ApiError("BAD_REQUEST", "body is not valid JSON");
-  }
-}
-
 export function registerPutCustomField(app: Hono<HonoEnv>): void {
-  app.put(honoPath(putCustomFieldRoute), limitBody(), apiKeyAuth(), async (c) => {
-    const caller = await verifiedCaller(c);
-    const sent = validate(FieldKeyParamSchema, c.req.param()).key;
-    const body = validate(PutFieldDefinitionBodySchema, await readJson(c));
-    const key = toFieldKey(sent);
-    if (key === "") {
-      throw new ApiError("BAD_REQUEST", "the field key converts to an empty key", { key: sent });
-    }
-    if (body.type === "select" && (body.options?.length ?? 0) === 0) {
-      throw new ApiError("BAD_REQUEST", "a select field needs at least one option");
-    }
-    const { fieldDefinitions, definitionIdFor, now } = c.get("services");
-    const existing = (await fieldDefinitions.list(caller.tenantId)).find((d) => d.key === key);
-    const timestamp = now().toISOString();
-    const aliases = [...new Set(body.aliases.map(toFieldKey).filter((a) => a !== "" && a !== key))];
-    const definition: FieldDefinition = {
-      id: await definitionIdFor(caller.tenantId, key),
-      key,
-      label: body.label ?? key,
-      type: body.type,
-      ...(body.description === undefined ? {} : { description: body.description }),
-      ...(body.options === undefined ? {} : { options: body.options }),
-      aliases,
-      created_at: existing?.created_at ?? timestamp,
-      updated_at: timestamp,
-    };
-    await fieldDefinitions.put(caller.tenantId, definition);
-    return c.json(definition, existing ? 200 : 201);
-  });
+  app.put(
+    honoPath(putCustomFieldRoute),
+    limitBody(),
+    apiKeyAuth(),
+    valid("param", FieldKeyParamSchema),
+    async (c) => {
+      const { data } = await jsonBody(c, PutFieldDefinitionBodySchema);
+      const put = await putCustomField(c.get("services"), {
+        caller: c.get("caller"),
+        requestId: c.get("requestId"),
+        key: c.req.valid("param").key,
+        body: data,
+      });
+      const body = { ...put.definition, definitions_version: put.version };
+      return put.created
+        ? respond(c, putCustomFieldRoute, 201, body)
+        : respond(c, putCustomFieldRoute, 200, body);
+    },
+  );
 }

@@ -1,0 +1,40 @@
+// The bench's floor: the smallest Worker that does what every measured request must do, i.e.
+// receive an HTTP request and send one statement through @neondatabase/serverless. It runs in the
+// same `wrangler dev` (same workerd, same proxy worker, same Neon proxy with its injected delay) as
+// the service, so whatever the harness costs is in both numbers and cancels out of their ratio.
+// The bench reaches it with miniflare's `MF-Route-Override` header (see bench/worker.ts).
+import { neon, neonConfig } from "@neondatabase/serverless";
+
+interface Env {
+  DATABASE_URL: string;
+  LOCAL_NEON_SQL_ENDPOINT?: string;
+  /** The service's KV namespace (same id): only used to seed the pre-ledger layout, never timed. */
+  FIELDS_KV?: KVNamespace;
+}
+
+interface Statement {
+  text: string;
+  params: unknown[];
+}
+
+/** Built once per isolate, as the service builds its database client once per isolate. */
+let sql: ReturnType<typeof neon> | undefined;
+
+function client(env: Env): ReturnType<typeof neon> {
+  if (sql === undefined) {
+    if (env.LOCAL_NEON_SQL_ENDPOINT) {
+      neonConfig.fetchEndpoint = env.LOCAL_NEON_SQL_ENDPOINT;
+    }
+    sql = neon(env.DATABASE_URL);
+  }
+  return sql;
+}
+
+// biome-ignore lint/style/noDefaultExport: workerd loads a module Worker from its default export.
+export default {
+  async fetch(request: Request, env: Env): Promise<Response> {
+    const statement = await request.json<Statement>();
+    const rows = await client(env).query(statement.text, statement.params);
+    return Response.json(rows);
+  },
+} satisfies ExportedHandler<Env>;

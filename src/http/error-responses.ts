@@ -1,0 +1,47 @@
+import { ErrorBodySchema, type ErrorCode, STATUS_OF } from "./api-error";
+
+const DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
+  BAD_REQUEST: "Bad request: the body or a parameter cannot be used as sent (see `error.details`).",
+  UNAUTHORIZED: "Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes).",
+  NOT_FOUND: "Not found, or owned by another tenant (the two are never told apart).",
+  CONFLICT: "The name, email or phone is already claimed by something else (see `error.details`).",
+  PAYLOAD_TOO_LARGE: "Body over 1 MiB, or a form with too many fields.",
+  UNSUPPORTED_MEDIA_TYPE: "Unsupported content type.",
+  DEFINITION_LIMIT_EXCEEDED:
+    "The request would create custom field definitions past the tenant's limit; nothing was written.",
+  RATE_LIMITED: "Too many requests for this API key, client or tenant; see the Retry-After header.",
+  INTERNAL_SERVER_ERROR: "Unexpected error; nothing was written.",
+  SERVICE_UNAVAILABLE:
+    "The database or KV cannot be reached now; nothing was written. Retry after Retry-After.",
+};
+
+/** Every authenticated route can answer these. */
+const COMMON: readonly ErrorCode[] = [
+  "UNAUTHORIZED",
+  "RATE_LIMITED",
+  "INTERNAL_SERVER_ERROR",
+  "SERVICE_UNAVAILABLE",
+];
+
+/**
+ * The error responses of one operation, for the OpenAPI document: the common ones plus those the
+ * route itself can produce, so a GET does not pretend to answer 413.
+ * @example errorResponses("BAD_REQUEST", "NOT_FOUND")
+ */
+export function errorResponses(
+  ...codes: ErrorCode[]
+): Record<number, { description: string; schema: typeof ErrorBodySchema }> {
+  const wanted = new Set<ErrorCode>([...COMMON, ...codes]);
+  return Object.fromEntries(
+    [...wanted]
+      .sort((a, b) => STATUS_OF[a] - STATUS_OF[b])
+      .map((code) => [STATUS_OF[code], { description: DESCRIPTIONS[code] ?? code, schema: ErrorBodySchema }]),
+  );
+}
+
+/** What every route that reads a body can answer on top of its own errors. */
+export const BODY_ERRORS: readonly ErrorCode[] = [
+  "BAD_REQUEST",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+];

@@ -1,0 +1,49 @@
+import type { LlmClient } from "../adapters/llm/llm-client";
+import type { FieldDefinition } from "../core/fields/definition";
+import { interpretAnswer } from "../core/matching/interpret-answer";
+import { buildPrompt } from "../core/matching/llm-prompt";
+import type { LlmCallReport } from "../core/matching/llm-report";
+import { NO_RESOLUTION, type Resolution } from "../core/matching/resolution";
+import type { UnmatchedField } from "../core/matching/unmatched-field";
+
+export interface MatchResult {
+  resolution: Resolution;
+  report: LlmCallReport;
+}
+
+/**
+ * Stage 2 of matching: ONE call for all unmatched keys of a request, in three steps: the prompt
+ * (pure), the call (the only I/O), the answer's validation (pure). Every failure is "nothing
+ * matched", reported, never thrown: the API Worker then creates new fields and loses nothing.
+ */
+export async function matchFields(
+  fields: readonly UnmatchedField[],
+  definitions: readonly FieldDefinition[],
+  deps: { llm: LlmClient | undefined; clock: () => number },
+): Promise<MatchResult> {
+  if (!deps.llm) {
+    return { resolution: NO_RESOLUTION, report: { calls: 0, durationMs: 0, outcome: "not_configured" } };
+  }
+  if (fields.length === 0 || definitions.length === 0) {
+    return { resolution: NO_RESOLUTION, report: { calls: 0, durationMs: 0, outcome: "skipped" } };
+  }
+  const prompt = buildPrompt(fields, definitions);
+  const started = deps.clock();
+  let content: string;
+  try {
+    content = await deps.llm.complete({
+      system: prompt.system,
+      user: prompt.user,
+      schemaName: "field_mapping",
+      jsonSchema: prompt.jsonSchema,
+    });
+  } catch {
+    return {
+      resolution: NO_RESOLUTION,
+      report: { calls: 1, durationMs: deps.clock() - started, outcome: "failed" },
+    };
+  }
+  const durationMs = deps.clock() - started;
+  const { outcome, resolution } = interpretAnswer(content, prompt.asked, prompt.offered);
+  return { resolution, report: { calls: 1, durationMs, outcome } };
+}

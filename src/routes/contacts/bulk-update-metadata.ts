@@ -1,0 +1,100 @@
+import type { Hono } from "hono";
+import * as z from "zod/mini";
+import { isMetadataObject, type MetadataValue } from "../../core/metadata/metadata-value";
+import { objectToEntries, parseJsonValue } from "../../core/metadata/parse-json-body";
+import type { HonoEnv } from "../../env";
+import { ApiError, ErrorBodySchema, errorOf, fromDomainError } from "../../http/api-error";
+import { apiKeyAuth } from "../../http/api-key-auth";
+import { BODY_ERRORS, errorResponses } from "../../http/error-responses";
+import { limitBody } from "../../http/limit-body";
+import { readJsonText } from "../../http/read-body";
+import { respond } from "../../http/respond";
+import { parseInput } from "../../http/validate";
+import { documented } from "../../openapi/documented";
+import { defineRoute } from "../../openapi/route-spec";
+import { updateMetadata } from "../../services/update-metadata";
+import { FieldValueSchema, metadataObjectSchema } from "./schema";
+
+export const MAX_BULK_ITEMS = 100;
+
+const BulkItemSchema = documented(
+  z.object({
+    aiContactId: documented(z.string(), { example: "3f1c2b7e-9a4d-4c1e-8f57-2b6d0c9e1a11" }),
+    metadata: documented(metadataObjectSchema(), { example: { companyName: "Acme" } }),
+  }),
+  { id: "BulkUpdateItem" },
+);
+const BulkItemsSchema = z.array(BulkItemSchema).check(z.maxLength(MAX_BULK_ITEMS));
+
+const BulkBodySchema = documented(z.union([z.object({ items: BulkItemsSchema }), BulkItemsSchema]), {
+  id: "BulkUpdateBody",
+  description: `Up to ${MAX_BULK_ITEMS} items, as {"items": [...]} or a bare JSON array of items.`,
+});
+
+const BulkResultSchema = documented(
+  z.object({
+    results: z.array(
+      z.object({
+        index: z.int(),
+        ai_contact_id: z.string(),
+        status: documented(z.int(), { description: "200, or the item's own error status (400, 404)." }),
+        fields: z.optional(z.array(FieldValueSchema)),
+        error: z.optional(ErrorBodySchema.def.shape.error),
+      }),
+    ),
+  }),
+  { id: "BulkUpdateResult" },
+);
+
+export const bulkUpdateMetadataRoute = defineRoute({
+  method: "post",
+  path: "/api/public/contacts/update-metadata",
+  operationId: "updateContactsMetadata",
+  tags: ["Contacts"],
+  summary: "Update the metadata of up to 100 contacts in one call",
+  description:
+    "Each item is applied exactly like update-metadata, all in one database statement and with at most one LLM call for the unknown keys of all items. An item with a bad key (400) or a missing or foreign contact (404) fails alone; the others are written. An aiContactId that appears twice (in any letter case) is refused for its later items (400): merge them. The LLM sees each unknown key once, with its first item's value: the key's mapping applies to every item, a value it rewrote or a fact it found in free text only to that first item. Past the tenant's definition limit the whole request is refused (422).",
+  secured: true,
+  body: { content: { "application/json": BulkBodySchema } },
+  responses: {
+    200: { description: "One result per item, in order.", schema: BulkResultSchema },
+    ...errorResponses(...BODY_ERRORS, "DEFINITION_LIMIT_EXCEEDED"),
+  },
+});
+
+/** Items keep their raw values (JsonNumber) for the value rules, so they come from the parsed body, not zod's copy. */
+function itemsOf(body: MetadataValue): { aiContactId: string; metadata: MetadataValue }[] {
+  const raw = Array.isArray(body) ? body : isMetadataObject(body) ? body.items : undefined;
+  if (Array.isArray(raw) && raw.length > MAX_BULK_ITEMS) {
+    throw new ApiError("BAD_REQUEST", `at most ${MAX_BULK_ITEMS} items per request, got ${raw.length}`);
+  }
+  const checked = parseInput(z.object({ items: BulkItemsSchema }), { items: raw });
+  return checked.items.map((item, index) => {
+    const record = (raw as MetadataValue[])[index] as { readonly [key: string]: MetadataValue };
+    return { aiContactId: item.aiContactId, metadata: record.metadata ?? null };
+  });
+}
+
+export function registerBulkUpdateMetadata(app: Hono<HonoEnv>): void {
+  app.post(bulkUpdateMetadataRoute.path, limitBody(), apiKeyAuth(), async (c) => {
+    const items = itemsOf(parseJsonValue(await readJsonText(c)));
+    const { results } = await updateMetadata(c.get("services"), {
+      caller: c.get("caller"),
+      requestId: c.get("requestId"),
+      items: items.map((item) => ({ contactId: item.aiContactId, entries: objectToEntries(item.metadata) })),
+    });
+    const body = results.map((result) => {
+      if (result.ok) {
+        return { index: result.index, ai_contact_id: result.contactId, status: 200, fields: result.fields };
+      }
+      const error = fromDomainError(result.error);
+      return {
+        index: result.index,
+        ai_contact_id: result.contactId,
+        status: error.status,
+        error: errorOf(error),
+      };
+    });
+    return respond(c, bulkUpdateMetadataRoute, 200, { results: body });
+  });
+}

@@ -1,0 +1,70 @@
+import type { Hono } from "hono";
+import * as z from "zod/mini";
+import { isMetadataObject } from "../../core/metadata/metadata-value";
+import type { HonoEnv } from "../../env";
+import { apiKeyAuth } from "../../http/api-key-auth";
+import { BODY_ERRORS, errorResponses } from "../../http/error-responses";
+import { limitBody } from "../../http/limit-body";
+import { respond } from "../../http/respond";
+import { jsonBody } from "../../http/validate";
+import { documented } from "../../openapi/documented";
+import { defineRoute } from "../../openapi/route-spec";
+import { createContact } from "../../services/contacts";
+import { ContactSchema, FieldValueSchema, metadataObjectSchema } from "./schema";
+
+const optionalText = (max: number, example: string) =>
+  z.optional(z.nullable(documented(z.string().check(z.maxLength(max)), { example })));
+
+const CreateContactBodySchema = documented(
+  z.strictObject({
+    name: optionalText(1000, "Ada Lovelace"),
+    email: optionalText(1000, "ada@example.com"),
+    phone: optionalText(100, "+34 600 000 000"),
+    metadata: z.optional(
+      documented(metadataObjectSchema(), {
+        description: "Stored exactly as by update-metadata.",
+        example: { companyName: "Acme" },
+      }),
+    ),
+  }),
+  { id: "CreateContactBody" },
+);
+
+const CreatedContactSchema = documented(z.extend(ContactSchema, { fields: z.array(FieldValueSchema) }), {
+  id: "CreatedContact",
+});
+
+export const createContactRoute = defineRoute({
+  method: "post",
+  path: "/api/public/contact",
+  operationId: "createContact",
+  tags: ["Contacts"],
+  summary: "Create a contact",
+  description:
+    "The contact and its metadata are written by one statement: a 400 (bad key) or any failure leaves nothing behind. The body must be a JSON object; unknown properties are refused.",
+  secured: true,
+  body: { content: { "application/json": CreateContactBodySchema } },
+  responses: {
+    201: { description: "The new contact, with the metadata fields written.", schema: CreatedContactSchema },
+    ...errorResponses(...BODY_ERRORS, "DEFINITION_LIMIT_EXCEEDED"),
+  },
+});
+
+export function registerCreateContact(app: Hono<HonoEnv>): void {
+  app.post(createContactRoute.path, limitBody(), apiKeyAuth(), async (c) => {
+    // Checked on the parsed value (numbers are JsonNumber objects, so `name: 5` fails as not-a-string);
+    // metadata is taken from the parsed value too, so its numbers keep their digits.
+    const { data, parsed } = await jsonBody(c, CreateContactBodySchema);
+    const metadata = isMetadataObject(parsed) ? parsed.metadata : undefined;
+    const created = await createContact(c.get("services"), {
+      caller: c.get("caller"),
+      requestId: c.get("requestId"),
+      contact: { name: data.name ?? null, email: data.email ?? null, phone: data.phone ?? null },
+      entries:
+        metadata !== undefined && isMetadataObject(metadata)
+          ? Object.entries(metadata).map(([sourceKey, value]) => ({ sourceKey, value }))
+          : [],
+    });
+    return respond(c, createContactRoute, 201, created);
+  });
+}

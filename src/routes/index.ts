@@ -1,0 +1,33 @@
+import type { Hono } from "hono";
+import type { HonoEnv } from "../env";
+import type { RouteSpec } from "../openapi/route-spec";
+import { bulkUpdateMetadataRoute, registerBulkUpdateMetadata } from "./contacts/bulk-update-metadata";
+import { createContactRoute, registerCreateContact } from "./contacts/create";
+import { getContactInfoRoute, registerGetContactInfo } from "./contacts/get-info";
+import { registerUpdateContactMetadata, updateMetadataRoute } from "./contacts/update-metadata";
+import { deleteCustomFieldRoute, registerDeleteCustomField } from "./custom-fields/delete";
+import { deleteAliasRoute, registerDeleteAlias } from "./custom-fields/delete-alias";
+import { listCustomFieldsRoute, registerListCustomFields } from "./custom-fields/list";
+import { putCustomFieldRoute, registerPutCustomField } from "./custom-fields/put";
+import { receiveSubmissionRoute, registerReceiveSubmission } from "./webhooks/receive-submission";
+
+/**
+ * Every public operation, in the order the OpenAPI document lists them: the app registers exactly
+ * these, and the document describes exactly these, so the two cannot drift.
+ */
+export const ROUTES: readonly { spec: RouteSpec; register: (app: Hono<HonoEnv>) => void }[] = [
+  // Contacts
+  { spec: updateMetadataRoute, register: registerUpdateContactMetadata },
+  { spec: bulkUpdateMetadataRoute, register: registerBulkUpdateMetadata },
+  { spec: getContactInfoRoute, register: registerGetContactInfo },
+  { spec: createContactRoute, register: registerCreateContact },
+  // Custom field definitions (the Postgres ledger)
+  { spec: listCustomFieldsRoute, register: registerListCustomFields },
+  { spec: putCustomFieldRoute, register: registerPutCustomField },
+  { spec: deleteCustomFieldRoute, register: registerDeleteCustomField },
+  { spec: deleteAliasRoute, register: registerDeleteAlias },
+  // Form builders' webhooks (a URL token instead of an API key)
+  { spec: receiveSubmissionRoute, register: registerReceiveSubmission },
+];
+
+export const ROUTE_SPECS: readonly RouteSpec[] = ROUTES.map((r) => r.spec);

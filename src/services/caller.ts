@@ -1,0 +1,24 @@
+import { DomainError } from "../core/errors";
+import type { Deps } from "./deps";
+import type { Caller } from "./ports";
+import { KNOWN_CALLER_MS } from "./verified-callers";
+
+export const unauthenticated = (caller: Caller): DomainError =>
+  new DomainError(
+    "UNAUTHENTICATED",
+    caller.via === "webhook" ? "unknown or revoked webhook URL" : "invalid or revoked API key",
+  );
+
+/**
+ * Makes sure the database confirmed this credential within `withinMs`, asking it (one cheap
+ * statement) only when this isolate has not. Called before tenant-sized work and before an LLM call.
+ */
+export async function ensureVerified(deps: Deps, caller: Caller, withinMs = KNOWN_CALLER_MS): Promise<void> {
+  if (deps.isolate.verified.within(caller.keyHash, withinMs)) {
+    return;
+  }
+  if (!(await deps.callers.verify(caller))) {
+    throw unauthenticated(caller);
+  }
+  deps.isolate.verified.remember(caller.keyHash);
+}

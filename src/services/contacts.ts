@@ -1,0 +1,61 @@
+import { DomainError } from "../core/errors";
+import type { UpdatedField } from "../core/metadata/item-results";
+import type { MetadataEntry } from "../core/metadata/metadata-value";
+import { normalizeEntries } from "../core/metadata/normalize-entries";
+import { unauthenticated } from "./caller";
+import type { Deps } from "./deps";
+import type { Caller, Contact } from "./ports";
+import { updateMetadata } from "./update-metadata";
+
+/** The contact with all its values: one statement (the credential, the contact and its fields). */
+export async function getContactInfo(deps: Deps, input: { caller: Caller; contactId: string }) {
+  const found = await deps.contacts.info(input);
+  if (found.status === "unauthorized") {
+    throw unauthenticated(input.caller);
+  }
+  if (found.status === "not_found") {
+    throw new DomainError("NOT_FOUND", `contact ${input.contactId} not found`);
+  }
+  const metadata: Record<string, string> = Object.create(null);
+  for (const field of found.fields) {
+    if (field.value !== null) {
+      metadata[field.key] = field.value;
+    }
+  }
+  return { ...found.contact, metadata, fields: found.fields };
+}
+
+/**
+ * A new contact and its metadata in ONE statement: the contact row is created by the same statement
+ * that writes its values, so a failure leaves nothing and a retry cannot leave a duplicate behind
+ * an error. Its id is chosen here, so the values can name it before it exists.
+ */
+export async function createContact(
+  deps: Deps,
+  input: {
+    caller: Caller;
+    requestId: string;
+    contact: { name: string | null; email: string | null; phone: string | null };
+    entries: readonly MetadataEntry[];
+  },
+): Promise<Contact & { fields: UpdatedField[] }> {
+  // Bad keys refuse the request before anything exists.
+  normalizeEntries(input.entries);
+  const now = deps.now().toISOString();
+  const id = deps.newId();
+  const outcome = await updateMetadata(deps, {
+    caller: input.caller,
+    requestId: input.requestId,
+    items: [{ contactId: id, entries: input.entries }],
+    create: [{ id, ...input.contact, created_at: now, updated_at: now }],
+  });
+  const [created] = outcome.created;
+  const [result] = outcome.results;
+  if (!created || !result) {
+    throw new Error("the contact was not created by its own statement");
+  }
+  if (!result.ok) {
+    throw result.error;
+  }
+  return { ...created, fields: result.fields };
+}

@@ -1,0 +1,183 @@
+// What the services need from the outside world. Adapters (src/adapters/) implement these; the
+// services sequence them. Nothing here has business rules.
+import type { DefinitionsSnapshot, FieldDefinition, FieldType } from "../core/fields/definition";
+import type { DefinitionsDelta } from "../core/fields/definitions-delta";
+import type { LlmCallReport } from "../core/matching/llm-report";
+import type { Resolution } from "../core/matching/resolution";
+import type { UnmatchedField } from "../core/matching/unmatched-field";
+import type { StoredField } from "../core/metadata/item-results";
+import type { FieldWrite } from "../core/metadata/plan-update";
+import type { ContactHint } from "../core/webhooks/contact-hint";
+
+/** Who is calling: the tenant the credential claims and its hash, verified by the database. */
+export interface Caller {
+  tenantId: string;
+  keyHash: string;
+  /** What the hash is of: an API key, or a webhook URL token. */
+  via: "api_key" | "webhook";
+}
+
+export interface Contact {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export type { DefinitionsDelta } from "../core/fields/definitions-delta";
+
+export type ApplyOutcome =
+  | { status: "unauthorized" }
+  | { status: "duplicate" }
+  | { status: "limit_exceeded"; limit: number; count: number; keys: string[] }
+  | {
+      status: "ok";
+      /** The tenant's definitions version after the statement. */
+      version: number;
+      /** The contacts this request created (`create`). */
+      created: Contact[];
+      delta: DefinitionsDelta | null;
+      /** Per item, its stored fields in write order; null when the contact does not exist for the tenant. */
+      items: (StoredField[] | null)[];
+    };
+
+export interface MetadataStore {
+  /**
+   * ONE statement: verifies the caller, checks each contact, records new definitions and learned
+   * aliases, writes every value and one activity row per contact with writes, atomically.
+   */
+  apply(input: {
+    caller: Caller;
+    requestId: string;
+    items: readonly { contactId: string; writes: readonly FieldWrite[] }[];
+    newDefinitions: readonly { id: string; key: string }[];
+    learnedAliases: readonly { name: string; definitionId: string }[];
+    /** Webhook callers: the submission's own id; if it was applied before, nothing is written. */
+    deliveryId?: string | undefined;
+    /** Contacts to create in the same statement (their ids chosen by the caller); items may name them. */
+    create?: readonly { id: string; name: string | null; email: string | null; phone: string | null }[];
+  }): Promise<ApplyOutcome>;
+}
+
+export interface CallerStore {
+  /** Is this credential live for its tenant? One cheap statement. */
+  verify(caller: Caller): Promise<boolean>;
+}
+
+export interface ContactStore {
+  info(input: {
+    caller: Caller;
+    contactId: string;
+  }): Promise<
+    | { status: "unauthorized" }
+    | { status: "not_found" }
+    | { status: "ok"; contact: Contact; fields: StoredField[] }
+  >;
+}
+
+export interface AliasRecord {
+  alias: string;
+  source: "admin" | "llm" | "request";
+  request_id: string | null;
+  api_key_prefix: string | null;
+  webhook_id: string | null;
+  created_at: string;
+}
+
+/** A definition as the custom-fields routes show it: the ledger row with its aliases' provenance. */
+export interface DefinitionRecord {
+  id: string;
+  key: string;
+  label: string;
+  type: FieldType;
+  description?: string;
+  options?: string[];
+  aliases: string[];
+  alias_provenance: AliasRecord[];
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DefinitionInput {
+  id: string;
+  key: string;
+  label: string;
+  type: FieldType;
+  description: string | null;
+  options: string[] | null;
+  aliases: string[];
+}
+
+/** The definitions ledger in Postgres. Every write bumps the tenant's version and returns the snapshot. */
+export interface DefinitionStore {
+  snapshot(tenantId: string): Promise<DefinitionsSnapshot>;
+  list(
+    caller: Caller,
+  ): Promise<
+    | { status: "unauthorized" }
+    | { status: "ok"; definitions: DefinitionRecord[]; count: number; limit: number; version: number }
+  >;
+  put(
+    caller: Caller,
+    definition: DefinitionInput & { names: readonly { name: string; kind: "key" | "label" | "alias" }[] },
+    requestId: string,
+  ): Promise<
+    | { status: "unauthorized" }
+    | { status: "conflict"; names: { name: string; owner: string }[] }
+    | { status: "limit_exceeded"; limit: number; count: number; keys: string[] }
+    | { status: "ok"; created: boolean; definition: DefinitionRecord; delta: DefinitionsDelta }
+  >;
+  remove(
+    caller: Caller,
+    definitionId: string,
+  ): Promise<
+    { status: "unauthorized" } | { status: "not_found" } | { status: "ok"; delta: DefinitionsDelta }
+  >;
+  unlearn(
+    caller: Caller,
+    definitionId: string,
+    alias: string,
+  ): Promise<
+    { status: "unauthorized" } | { status: "not_found" } | { status: "ok"; delta: DefinitionsDelta }
+  >;
+}
+
+/** The KV projection of the ledger: read on the hot path, rewritten whole after a change. */
+export interface ProjectionStore {
+  read(tenantId: string): Promise<DefinitionsSnapshot | null>;
+  write(tenantId: string, snapshot: DefinitionsSnapshot): Promise<void>;
+}
+
+export interface WebhookLookup {
+  status: "ok";
+  webhookId: string;
+  signingSecret: string | null;
+  /** The answer given to each candidate delivery id before (a retry), by id. */
+  replays: Record<string, unknown>;
+  /** The contact each candidate hint names, by the hint's label. */
+  contacts: Record<string, string | null>;
+}
+
+export interface WebhookStore {
+  lookup(input: {
+    caller: Caller;
+    deliveryIds: readonly string[];
+    hints: Readonly<Record<string, ContactHint>>;
+  }): Promise<{ status: "unauthorized" } | WebhookLookup>;
+  saveResponse(input: { caller: Caller; deliveryId: string; response: unknown }): Promise<void>;
+}
+
+/** Stage 2 of matching, in its own Worker. */
+export interface FieldMatcher {
+  match(
+    fields: readonly UnmatchedField[],
+    definitions: readonly FieldDefinition[],
+  ): Promise<{ resolution: Resolution; report: LlmCallReport }>;
+}
+
+/** HMAC-SHA256 checks in constant time (WebCrypto), for webhook signatures. */
+export interface Hmac {
+  verify(secret: string, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
+}
