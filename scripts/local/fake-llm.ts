@@ -5,14 +5,22 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { readBody } from "./node-http";
 
 export type FakeLlmResponse =
-  /** A normal chat completion whose message content is this text. */
-  | { kind: "content"; content: string }
+  /**
+   * A normal chat completion whose message content is this text. Its `usage` is these token counts
+   * when given (so a test knows a call's exact spend), else estimated from the lengths.
+   */
+  | { kind: "content"; content: string; usage?: FakeUsage }
   /** An HTTP error; without `body`, an OpenAI-shaped `{ error: { message, type, param, code } }`. */
   | { kind: "status"; status: number; body?: string }
   /** Never answer, until the client gives up or the server stops. */
   | { kind: "hang" }
   /** A 200 whose body is this text as is (declared `application/json`, so non-JSON fails to parse). */
   | { kind: "garbage"; body: string };
+
+export interface FakeUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
 
 export interface FakeLlmCall {
   /** The scripted token found in the request body, or null when none matched. */
@@ -205,6 +213,7 @@ export async function startFakeLlm(
           content: response.content,
           model: request.model,
           id: `chatcmpl-fake-${sequence}`,
+          tokens: response.usage,
         };
         return request.stream
           ? { status: 200, contentType: "text/event-stream", headers, body: sseBody(completion, request) }
@@ -316,6 +325,7 @@ function chatCompletion(c: {
   content: string;
   model: string;
   id: string;
+  tokens?: FakeUsage | undefined;
 }): Record<string, unknown> {
   return {
     id: c.id,
@@ -330,7 +340,7 @@ function chatCompletion(c: {
         logprobs: null,
       },
     ],
-    usage: usage(c.raw, c.content),
+    usage: usage(c.raw, c.content, c.tokens),
     service_tier: "default",
     system_fingerprint: null,
   };
@@ -338,7 +348,7 @@ function chatCompletion(c: {
 
 /** The chunks OpenAI streams: a role delta, content deltas, a finish chunk, an optional usage chunk, [DONE]. */
 function sseBody(
-  c: { raw: string; content: string; model: string; id: string },
+  c: { raw: string; content: string; model: string; id: string; tokens?: FakeUsage | undefined },
   request: ChatRequest,
 ): string {
   const created = Math.floor(Date.now() / 1000);
@@ -369,7 +379,7 @@ function sseBody(
   }
   parts.push(chunk([delta({}, "stop")]));
   if (request.includeUsage) {
-    parts.push(chunk([], { usage: usage(c.raw, c.content) }));
+    parts.push(chunk([], { usage: usage(c.raw, c.content, c.tokens) }));
   }
   parts.push("data: [DONE]\n\n");
   return parts.join("");
@@ -382,10 +392,10 @@ function sseEvent(data: string): string {
     .join("\n")}\n\n`;
 }
 
-/** Rough counts: about four characters a token. */
-function usage(raw: string, content: string): Record<string, unknown> {
-  const prompt = Math.ceil(raw.length / 4);
-  const completion = Math.ceil(content.length / 4);
+/** The scripted counts, else rough ones: about four characters a token. */
+function usage(raw: string, content: string, tokens?: FakeUsage): Record<string, unknown> {
+  const prompt = tokens?.prompt_tokens ?? Math.ceil(raw.length / 4);
+  const completion = tokens?.completion_tokens ?? Math.ceil(content.length / 4);
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
@@ -429,8 +439,26 @@ function toResponse(value: unknown): FakeLlmResponse | null {
     return null;
   }
   switch (value.kind) {
-    case "content":
-      return typeof value.content === "string" ? { kind: "content", content: value.content } : null;
+    case "content": {
+      if (typeof value.content !== "string") {
+        return null;
+      }
+      const tokens = value.usage;
+      if (tokens === undefined) {
+        return { kind: "content", content: value.content };
+      }
+      const count = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n >= 0;
+      return isRecord(tokens) && count(tokens.prompt_tokens) && count(tokens.completion_tokens)
+        ? {
+            kind: "content",
+            content: value.content,
+            usage: {
+              prompt_tokens: tokens.prompt_tokens as number,
+              completion_tokens: tokens.completion_tokens as number,
+            },
+          }
+        : null;
+    }
     case "status": {
       const { status, body } = value;
       if (typeof status !== "number" || !Number.isInteger(status) || status < 200 || status > 599) {
