@@ -5,6 +5,7 @@ import type { HonoEnv } from "./env";
 import { ApiError } from "./http/api-error";
 import { handleError } from "./http/handle-error";
 import { services } from "./http/services";
+import { usageStream } from "./http/usage-stream";
 import { ROUTES } from "./routes";
 import { registerDocs } from "./routes/docs";
 
@@ -20,6 +21,7 @@ export function createApp(): Hono<HonoEnv> {
 
   registerDocs(app);
   app.use("/api/*", services());
+  app.use("/api/*", usageStream());
   for (const route of ROUTES) {
     route.register(app);
   }
