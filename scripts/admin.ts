@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { type DevState, readJson } from "./lib/local-state";
 import { createApiKey, createTenant, type Query, revokeApiKey } from "./lib/tenants";
+import { monthUsage, setLlmBudget } from "./lib/usage";
 import { createWebhook, listWebhooks, revokeWebhook } from "./lib/webhooks";
 
 const USAGE = `usage:
@@ -11,6 +12,8 @@ const USAGE = `usage:
   npm run admin -- webhook create --tenant <tenant id> [--signing-secret <secret>]
   npm run admin -- webhook list --tenant <tenant id>
   npm run admin -- webhook revoke --webhook <token, prefix or id>
+  npm run admin -- tenant set-llm-budget --tenant <tenant id> --tokens <tokens per month, or none>
+  npm run admin -- tenant usage --tenant <tenant id> --month <YYYY-MM>
 Uses DATABASE_URL when set, else the database of a running \`npm run dev\`.`;
 
 function databaseUrl(): string {
@@ -30,6 +33,8 @@ async function main(): Promise<void> {
       key: { type: "string" },
       webhook: { type: "string" },
       "signing-secret": { type: "string" },
+      tokens: { type: "string" },
+      month: { type: "string" },
     },
   });
   const command = positionals.join(" ");
@@ -61,6 +66,10 @@ async function main(): Promise<void> {
         throw new Error("no live webhook matches");
       }
       console.log(JSON.stringify({ revoked }));
+    } else if (command === "tenant set-llm-budget" && values.tenant && values.tokens) {
+      console.log(JSON.stringify(await setLlmBudget(query, values.tenant, values.tokens)));
+    } else if (command === "tenant usage" && values.tenant && values.month) {
+      console.log(JSON.stringify(await monthUsage(query, values.tenant, values.month)));
     } else {
       console.error(USAGE);
       process.exitCode = 2;
