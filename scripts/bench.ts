@@ -27,7 +27,6 @@ import {
   seedKeysTenant,
 } from "./bench/growth";
 import { planOracle } from "./bench/oracle";
-import { killLiveGroups } from "./bench/processes";
 import { type BenchReport, formatTable, type ScenarioResult } from "./bench/report";
 import {
   BULK_ITEMS,
@@ -52,12 +51,13 @@ import {
   startDevServer,
   writeFloorConfig,
 } from "./bench/worker";
+import { buildAssets } from "./lib/assets";
 import { envInt } from "./lib/env-int";
-import { migrateDatabase } from "./lib/migrate";
-import { type FakeLlm, startFakeLlm } from "./local/fake-llm";
-import { type NeonProxy, startNeonProxy } from "./local/neon-proxy";
+import { startLocalStack } from "./lib/local-stack";
+import { killLiveGroups } from "./lib/processes";
+import type { FakeLlm } from "./local/fake-llm";
+import type { NeonProxy } from "./local/neon-proxy";
 import { findFreePort } from "./local/node-http";
-import { startPostgres } from "./local/postgres";
 
 /** Never dialled: LOCAL_NEON_SQL_ENDPOINT (and neonConfig.fetchEndpoint here) send queries to the proxy. */
 const NEON_URL = "postgresql://postgres:postgres@db.localtest.me:5432/app";
@@ -411,6 +411,8 @@ async function main(): Promise<number> {
 
     // Build and profile first, while nothing else competes for the two cores.
     progress("building the Workers (wrangler deploy --dry-run --minify)");
+    // wrangler refuses the [assets] directory of wrangler.toml until it exists.
+    await buildAssets();
     const primary = await buildWorker(PRIMARY_CONFIG, runDir);
     const auxiliaries: BuiltWorker[] = [];
     for (const auxConfig of auxiliaryConfigs()) {
@@ -442,20 +444,26 @@ async function main(): Promise<number> {
     }
 
     progress("starting Postgres, the Neon proxy and the fake LLM");
-    const postgres = await startPostgres({ dataDir: join(runDir, "pgdata"), persistent: false });
-    teardown.add("postgres", () => postgres.stop());
-    await migrateDatabase(postgres.connectionString);
-    // No delay while seeding; the measured delay is set just before the first scenario.
-    const proxy = await startNeonProxy({ connectionString: postgres.connectionString, delayMs: 0 });
-    teardown.add("neon proxy", () => proxy.stop());
+    // The oracle's plan names the seeded contacts' keys, so it is filled in once they exist.
+    const llmPlan = new Map<string, string>();
+    const stack = await startLocalStack({
+      dataDir: join(runDir, "pgdata"),
+      persistent: false,
+      // No delay while seeding; the measured delay is set just before the first scenario.
+      proxyDelayMs: 0,
+      llm: { latencyMs: config.llmLatencyMs, respond: planOracle(llmPlan) },
+    });
+    teardown.add("local stack", () => stack.stop());
+    const { postgres, proxy, llm } = stack;
     const db = new pg.Client({ connectionString: postgres.connectionString });
     await db.connect();
     teardown.add("seeding connection", () => db.end());
     const { seed, apiKey } = await seedDatabase(db);
-    const { scenarios: allScenarios, llmPlan } = buildScenarios(seed, { bulkRequests: config.bulkRequests });
-    const scenarios = allScenarios.filter((scenario) => selected(scenario.name as RowName));
-    const llm = await startFakeLlm({ latencyMs: config.llmLatencyMs, respond: planOracle(llmPlan) });
-    teardown.add("fake LLM", () => llm.stop());
+    const built = buildScenarios(seed, { bulkRequests: config.bulkRequests });
+    const scenarios = built.scenarios.filter((scenario) => selected(scenario.name as RowName));
+    for (const [key, field] of built.llmPlan) {
+      llmPlan.set(key, field);
+    }
 
     const coldWorker: BuiltWorker = {
       ...primary,

@@ -3,15 +3,14 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import pg from "pg";
+import { buildAssets } from "./lib/assets";
+import { startLocalStack } from "./lib/local-stack";
 import { type DemoSeed, LOCAL_DIR, readJson, writeJson } from "./lib/local-state";
-import { migrateDatabase } from "./lib/migrate";
-import { createTenant, type Query } from "./lib/tenants";
+import { withPg } from "./lib/pg-query";
+import { WRANGLER_ENV } from "./lib/processes";
+import { createTenant } from "./lib/tenants";
 import { createWebhook } from "./lib/webhooks";
 import { demoOracle } from "./local/demo-llm-oracle";
-import { startFakeLlm } from "./local/fake-llm";
-import { startNeonProxy } from "./local/neon-proxy";
-import { startPostgres } from "./local/postgres";
 
 const ROOT = join(LOCAL_DIR, "..");
 const PORT = Number(process.env.PORT ?? 8787);
@@ -19,12 +18,8 @@ const BASE = `http://127.0.0.1:${PORT}`;
 /** Never dialled: LOCAL_NEON_SQL_ENDPOINT sends the driver's queries to the local proxy instead. */
 const WORKER_DATABASE_URL = "postgresql://postgres:postgres@db.localtest.me:5432/app";
 
-async function seedDemo(connectionString: string): Promise<{ seed: DemoSeed; fresh: boolean }> {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  const query: Query = async <T>(text: string, params?: unknown[]) =>
-    (await client.query(text, params)).rows as T[];
-  try {
+function seedDemo(connectionString: string): Promise<{ seed: DemoSeed; fresh: boolean }> {
+  return withPg(connectionString, async (query) => {
     const known = readJson<DemoSeed>("demo.json");
     if (known) {
       const rows = await query("SELECT 1 FROM contacts WHERE id = $1 AND tenant_id = $2", [
@@ -55,9 +50,7 @@ async function seedDemo(connectionString: string): Promise<{ seed: DemoSeed; fre
     };
     writeJson("demo.json", seed);
     return { seed, fresh: true };
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Demo definitions go through the API itself, so they land in wrangler's local KV. */
@@ -94,12 +87,15 @@ async function waitUntilReady(child: ChildProcess): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const postgres = await startPostgres({ dataDir: join(LOCAL_DIR, "pgdata"), persistent: true });
-  await migrateDatabase(postgres.connectionString);
-  const proxy = await startNeonProxy({ connectionString: postgres.connectionString });
-  const { seed, fresh } = await seedDemo(postgres.connectionString);
+  await buildAssets();
   // A real LLM when the environment names one, else the local fake with a demo oracle.
-  const fakeLlm = process.env.OPENAI_API_KEY ? undefined : await startFakeLlm({ respond: demoOracle });
+  const stack = await startLocalStack({
+    dataDir: join(LOCAL_DIR, "pgdata"),
+    persistent: true,
+    llm: process.env.OPENAI_API_KEY ? false : { respond: demoOracle },
+  });
+  const { postgres, proxy, llm: fakeLlm } = stack;
+  const { seed, fresh } = await seedDemo(postgres.connectionString);
   const llmVars = fakeLlm
     ? { OPENAI_API_KEY: "local-fake-llm", OPENAI_BASE_URL: fakeLlm.baseURL }
     : {
@@ -146,7 +142,13 @@ async function main(): Promise<void> {
       String(PORT),
       "--show-interactive-dev-session=false",
     ],
-    { cwd: ROOT, detached: true, stdio: ["ignore", "inherit", "inherit"] },
+    // WRANGLER_ENV: offline, each start printed an ENOTFOUND workers.cloudflare.com stack trace.
+    {
+      cwd: ROOT,
+      detached: true,
+      stdio: ["ignore", "inherit", "inherit"],
+      env: { ...process.env, ...WRANGLER_ENV },
+    },
   );
 
   let stopping = false;
@@ -158,9 +160,7 @@ async function main(): Promise<void> {
     if (wrangler.pid && wrangler.exitCode === null) {
       process.kill(-wrangler.pid, "SIGTERM");
     }
-    await fakeLlm?.stop();
-    await proxy.stop();
-    await postgres.stop();
+    await stack.stop().catch((error: unknown) => console.error(error));
     process.exit(code);
   };
   process.on("SIGINT", () => void stop(0));

@@ -2,10 +2,9 @@
 // on 127.0.0.1, over fresh tenants and contacts seeded straight into its Postgres, then a check in
 // Postgres that every acknowledged write is there and no refused one is. Not part of `npm test`.
 import autocannon from "autocannon";
-import pg from "pg";
 import { envInt } from "./lib/env-int";
 import { type DevState, readJson } from "./lib/local-state";
-import type { Query } from "./lib/tenants";
+import { connectPg, type PgSession } from "./lib/pg-query";
 import {
   deleteTenants,
   type LoadTenant,
@@ -241,14 +240,13 @@ async function main(): Promise<void> {
   const { databaseUrl } = state;
   // The switch is the dev server's (METERING=off npm run dev): one number per setting, same load.
   const metering = state.metering ?? "on";
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5000 });
+  let session: PgSession;
   try {
-    await client.connect();
+    session = await connectPg(databaseUrl, { connectionTimeoutMillis: 5000 });
   } catch {
     throw new Abort(`cannot reach the dev Postgres at ${databaseUrl}: is .local/dev.json stale?`);
   }
-  const query: Query = async <T>(text: string, params?: unknown[]) =>
-    (await client.query(text, params)).rows as T[];
+  const { query } = session;
 
   try {
     const runId = newRunId();
@@ -304,7 +302,7 @@ async function main(): Promise<void> {
       console.log("OK (seeded tenants deleted; their KV definitions stay in wrangler's local state)");
     }
   } finally {
-    await client.end();
+    await session.end();
   }
 }
 

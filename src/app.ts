@@ -6,6 +6,7 @@ import { ApiError } from "./http/api-error";
 import { handleError } from "./http/handle-error";
 import { services } from "./http/services";
 import { usageStream } from "./http/usage-stream";
+import { honoPath } from "./openapi/route-spec";
 import { ROUTES } from "./routes";
 import { registerDocs } from "./routes/docs";
 
@@ -16,7 +17,7 @@ export function createApp(): Hono<HonoEnv> {
   app.use(timing({ crossOrigin: true }));
   app.onError(handleError);
   app.notFound(() => {
-    throw new ApiError("NOT_FOUND", "no such route");
+    throw new ApiError("NOT_FOUND", "no such route; the API is described at /docs and /openapi.json");
   });
 
   registerDocs(app);
@@ -25,5 +26,35 @@ export function createApp(): Hono<HonoEnv> {
   for (const route of ROUTES) {
     route.register(app);
   }
+  registerMethodNotAllowed(app);
   return app;
+}
+
+/**
+ * A path that exists answers other methods with 405 and the `Allow` header (RFC 9110), not a 404
+ * that would suggest the path is wrong. Registered after the routes, so it only sees what they did not.
+ */
+function registerMethodNotAllowed(app: Hono<HonoEnv>): void {
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const { spec } of ROUTES) {
+    const methods = methodsByPath.get(honoPath(spec)) ?? new Set<string>();
+    methods.add(spec.method.toUpperCase());
+    if (spec.method === "get") {
+      methods.add("HEAD");
+    }
+    methodsByPath.set(honoPath(spec), methods);
+  }
+  for (const [path, methods] of methodsByPath) {
+    const allow = [...methods].sort().join(", ");
+    app.all(path, () => {
+      throw new ApiError(
+        "METHOD_NOT_ALLOWED",
+        `this path answers ${allow}`,
+        { allow: [...methods].sort() },
+        {
+          Allow: allow,
+        },
+      );
+    });
+  }
 }

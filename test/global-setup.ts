@@ -1,26 +1,22 @@
 // Runs in Node once per vitest project: a throwaway Postgres, migrated, behind the local Neon proxy.
 import { randomUUID } from "node:crypto";
-import { mkdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
+import { experimental_readRawConfig } from "wrangler";
+import { buildAssets } from "../scripts/lib/assets";
 import { buildLlmMatcher } from "../scripts/lib/build-llm-matcher";
-import { migrateDatabase } from "../scripts/lib/migrate";
-import { startFakeLlm } from "../scripts/local/fake-llm";
-import { startNeonProxy } from "../scripts/local/neon-proxy";
-import { startPostgres } from "../scripts/local/postgres";
+import { startLocalStack } from "../scripts/lib/local-stack";
 
 export default async function setup(project: TestProject) {
-  // Under the world-traversable tmp dir: Postgres runs as its own user and must reach its data dir.
-  const parent = join(tmpdir(), "contact-metadata-tests");
-  await mkdir(parent, { recursive: true, mode: 0o755 });
-  const postgres = await startPostgres({ dataDir: join(parent, `pg-${randomUUID()}`), persistent: false });
-  await migrateDatabase(postgres.connectionString);
-  const proxy = await startNeonProxy({ connectionString: postgres.connectionString });
-  // Unscripted calls (tests that did not put a token in their definitions) map nothing.
-  const llm = await startFakeLlm({
-    respond: () => ({ kind: "content", content: JSON.stringify({ mappings: [], extracted: [] }) }),
+  // wrangler.toml's [assets] directory must exist before the vitest plugin (or wrangler dev) reads it.
+  await buildAssets();
+  const stack = await startLocalStack({
+    persistent: false,
+    // Unscripted calls (tests that did not put a token in their definitions) map nothing.
+    llm: { respond: () => ({ kind: "content", content: JSON.stringify({ mappings: [], extracted: [] }) }) },
   });
+  const { postgres, proxy, llm } = stack;
 
   project.provide("neonSqlEndpoint", proxy.sqlEndpoint);
   project.provide("proxyUrl", proxy.url);
@@ -31,11 +27,38 @@ export default async function setup(project: TestProject) {
   const llmMatcherScript = `./.wrangler/tmp/llm-matcher-${randomUUID()}.js`;
   await buildLlmMatcher(llmMatcherScript);
   project.provide("llmMatcherScript", llmMatcherScript);
+  project.provide("wranglerConfigPath", await isolatedWranglerConfig());
 
   return async () => {
     await rm(llmMatcherScript, { force: true });
-    await llm.stop();
-    await proxy.stop();
-    await postgres.stop();
+    await stack.stop();
   };
+}
+
+/**
+ * wrangler.toml, as JSON, in a folder of its own. wrangler (and so the vitest plugin, which offers
+ * no switch for it) loads `.dev.vars` from beside the config file it is given: with the repo's own
+ * config, every test project took the settings `npm run dev` writes there, and logged "Using
+ * secrets defined in .dev.vars" once per project. Relative paths become absolute; nothing else
+ * changes, so the bindings under test are still wrangler.toml's.
+ */
+async function isolatedWranglerConfig(): Promise<string> {
+  const { rawConfig, configPath } = experimental_readRawConfig({ config: "wrangler.toml" });
+  if (!configPath || !rawConfig.main || !rawConfig.assets?.directory) {
+    throw new Error("wrangler.toml: expected main and [assets] directory");
+  }
+  const root = resolve(configPath, "..");
+  const config = {
+    ...rawConfig,
+    main: resolve(root, rawConfig.main),
+    assets: { ...rawConfig.assets, directory: resolve(root, rawConfig.assets.directory) },
+  };
+  const dir = resolve(root, ".wrangler", "vitest");
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, "wrangler.json");
+  // Every project's setup writes the same text; a rename never leaves a half-written file.
+  const partial = `${path}.${randomUUID()}`;
+  await writeFile(partial, `${JSON.stringify(config, null, 2)}\n`);
+  await rename(partial, path);
+  return path;
 }

@@ -3,7 +3,8 @@
 import { env, exports } from "cloudflare:workers";
 import { neon, neonConfig } from "@neondatabase/serverless";
 import { inject } from "vitest";
-import { createApiKey, createTenant, type Query } from "../scripts/lib/tenants";
+import type { Query } from "../scripts/lib/pg-query";
+import { createApiKey, createTenant } from "../scripts/lib/tenants";
 
 neonConfig.fetchEndpoint = inject("neonSqlEndpoint");
 const sql = neon("postgresql://postgres:postgres@db.localtest.me:5432/app");

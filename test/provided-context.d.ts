@@ -12,5 +12,7 @@ declare module "vitest" {
     llmUrl: string;
     /** The LLM Worker, bundled for miniflare (auxiliary workers take built JavaScript). */
     llmMatcherScript: string;
+    /** wrangler.toml rewritten as JSON into a folder without `.dev.vars` (see test/global-setup.ts). */
+    wranglerConfigPath: string;
   }
 }

@@ -4,7 +4,8 @@ import type pg from "pg";
 import type { FieldDefinition, FieldType } from "../../src/core/fields/definition";
 import { definitionIdFor } from "../../src/core/fields/definition-id";
 import { toFieldKey } from "../../src/core/fields/field-key";
-import { createTenant, type Query } from "../lib/tenants";
+import { queryOf } from "../lib/pg-query";
+import { createTenant } from "../lib/tenants";
 
 export interface DefinitionSpec {
   key: string;
@@ -19,10 +20,6 @@ export interface SeededTenant {
   definitions: FieldDefinition[];
   /** Ids of its contacts, all alike (no values). */
   contacts: string[];
-}
-
-export function queryOf(db: pg.Client): Query {
-  return async <T>(text: string, params?: unknown[]) => (await db.query(text, params)).rows as T[];
 }
 
 /** A tenant with its API key, `definitions` in the ledger and `contacts` empty contacts. */

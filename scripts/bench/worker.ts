@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { basename, join } from "node:path";
-import { ROOT, runWrangler, type Spawned, spawnWrangler, stopGroup } from "./processes";
+import { ROOT, runWrangler, type Spawned, spawnWrangler, stopGroup, waitForHttp } from "../lib/processes";
 
 export const PRIMARY_CONFIG = join(ROOT, "wrangler.toml");
 /** Workers the API Worker reaches over service bindings; run beside it when their config exists. */
@@ -196,7 +196,7 @@ export async function startDevServer(opts: {
   const baseUrl = `http://127.0.0.1:${opts.port}`;
   const stop = () => stopGroup(dev.child);
   try {
-    await waitUntilReady(dev, baseUrl);
+    await waitForHttp(`${baseUrl}/openapi.json`, dev);
     const workerdUrl = address.current();
     if (workerdUrl === undefined) {
       throw new Error(`wrangler dev (WRANGLER_LOG=debug) never reported workerd's address:\n${dev.output()}`);
@@ -261,24 +261,4 @@ async function prebuiltConfig(
       .join(""),
   );
   return config;
-}
-
-async function waitUntilReady(dev: Spawned, baseUrl: string): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    if (dev.child.exitCode !== null || dev.child.signalCode !== null) {
-      throw new Error(`wrangler dev exited before it was ready:\n${dev.output()}`);
-    }
-    try {
-      const res = await fetch(`${baseUrl}/openapi.json`, { signal: AbortSignal.timeout(5000) });
-      await res.arrayBuffer();
-      if (res.ok) {
-        return;
-      }
-    } catch {
-      // Not listening yet.
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`wrangler dev was not ready within 90 s:\n${dev.output()}`);
 }

@@ -1,7 +1,19 @@
 import { generateApiKey, parseApiKey, prefixOf } from "../../src/core/auth/api-key";
+import type { Query } from "./pg-query";
 
-/** Any client that runs one parameterised statement and returns its rows (pg, or Neon's `sql.query`). */
-export type Query = <T>(text: string, params?: unknown[]) => Promise<T[]>;
+/**
+ * A tenant id as keys and tokens carry it: the canonical 8-4-4-4-12 form. Postgres also accepts
+ * `{...}`, no dashes or other groupings, from which a key's tenant part would not be 32 hex digits:
+ * the key could never authenticate and its whole text, secret included, would become its "prefix".
+ */
+export const isTenantId = (value: string): boolean =>
+  /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+
+export function assertTenantId(value: string): void {
+  if (!isTenantId(value)) {
+    throw new Error(`not a tenant id (a UUID): ${JSON.stringify(value)}`);
+  }
+}
 
 export async function createTenant(
   query: Query,
@@ -19,6 +31,7 @@ export async function createApiKey(
   query: Query,
   tenantId: string,
 ): Promise<{ key: string; prefix: string; id: string }> {
+  assertTenantId(tenantId);
   const apiKey = await generateApiKey(tenantId);
   const [row] = await query<{ id: string }>(
     "INSERT INTO api_keys (tenant_id, prefix, key_hash) VALUES ($1, $2, $3) RETURNING id",

@@ -1,4 +1,4 @@
-import type { Query } from "./tenants";
+import type { Query } from "./pg-query";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;

@@ -1,5 +1,6 @@
 import { generateToken, parseApiKey, prefixOf } from "../../src/core/auth/api-key";
-import type { Query } from "./tenants";
+import type { Query } from "./pg-query";
+import { assertTenantId } from "./tenants";
 
 export const webhookPath = (token: string) => `/api/webhooks/${token}`;
 
@@ -9,6 +10,11 @@ export async function createWebhook(
   tenantId: string,
   signingSecret?: string,
 ): Promise<{ webhook_id: string; token: string; prefix: string; path: string; signed: boolean }> {
+  assertTenantId(tenantId);
+  // An empty HMAC key lets anyone who knows the URL sign a submission: refuse rather than "sign".
+  if (signingSecret !== undefined && signingSecret.trim() === "") {
+    throw new Error("a webhook's signing secret must not be blank");
+  }
   const token = await generateToken("whk", tenantId);
   const [row] = await query<{ id: string }>(
     "INSERT INTO webhooks (tenant_id, prefix, token_hash, signing_secret) VALUES ($1, $2, $3, $4) RETURNING id",

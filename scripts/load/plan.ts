@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { toFieldKey } from "../../src/core/fields/field-key";
-import { createTenant, type Query } from "../lib/tenants";
+import type { Query } from "../lib/pg-query";
+import { createTenant } from "../lib/tenants";
 
 export interface LoadTenant {
   tenantId: string;

@@ -1,4 +1,4 @@
-import type { Query } from "../lib/tenants";
+import type { Query } from "../lib/pg-query";
 import type { LoadTenant, PlannedRequest } from "./plan";
 
 interface FieldRow {

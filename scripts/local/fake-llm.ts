@@ -4,10 +4,15 @@ import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { readBody } from "./node-http";
 
+export interface FakeUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
 export type FakeLlmResponse =
   /**
-   * A normal chat completion whose message content is this text. Its `usage` is these token counts
-   * when given (so a test knows a call's exact spend), else estimated from the lengths.
+   * A normal chat completion whose message content is this text. Its `usage` (what the tenant is
+   * billed, issue 15) is these token counts when given, else estimated from the lengths.
    */
   | { kind: "content"; content: string; usage?: FakeUsage }
   /** An HTTP error; without `body`, an OpenAI-shaped `{ error: { message, type, param, code } }`. */
@@ -16,11 +21,6 @@ export type FakeLlmResponse =
   | { kind: "hang" }
   /** A 200 whose body is this text as is (declared `application/json`, so non-JSON fails to parse). */
   | { kind: "garbage"; body: string };
-
-export interface FakeUsage {
-  prompt_tokens: number;
-  completion_tokens: number;
-}
 
 export interface FakeLlmCall {
   /** The scripted token found in the request body, or null when none matched. */
@@ -33,24 +33,20 @@ export interface FakeLlmCall {
 }
 
 export interface FakeLlm {
-  port: number;
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT, where tests in workerd reach `/__control/*` */
   url: string;
   /** url + '/v1', for `new OpenAI({ baseURL })` */
   baseURL: string;
   /** Every recorded chat completion call, oldest first; only the ones routed to `token` when given. */
   calls(token?: string): FakeLlmCall[];
-  /** Forgets all scripts and calls and restores the starting latency. */
-  reset(): void;
+  /** The delay before each answer from now on (the bench seeds with none, then measures with its own). */
   setLatency(ms: number): void;
-  /** Replaces the queue for `token`; its last response repeats for every later call. */
-  script(token: string, responses: FakeLlmResponse[]): void;
   stop(): Promise<void>;
 }
 
-type Reply = { status: number; contentType: string; body: string; headers?: Record<string, string> };
+type Reply = { status: number; contentType: string; body: string };
 
-type ChatRequest = { model: string; stream: boolean; includeUsage: boolean };
+type ChatRequest = { model: string };
 
 const NO_SCRIPT: FakeLlmResponse = {
   kind: "status",
@@ -64,20 +60,15 @@ const NO_SCRIPT: FakeLlmResponse = {
   ),
 };
 
-/** Characters of content per streamed delta chunk. */
-const STREAM_CHUNK = 16;
-
 /**
- * A local stand-in for the OpenAI API, enough for the official `openai` SDK:
- * `POST /v1/chat/completions` (plain JSON or `stream: true` server-sent events) and `GET /v1/models`.
+ * A local stand-in for the OpenAI API, as much of it as the Worker's `openai` SDK call uses:
+ * `POST /v1/chat/completions`, answered with plain JSON (the Worker never streams).
  * Answers are scripted per token: any scripted token that occurs in the raw request body routes the
- * call to that token's queue. `/__control/*` endpoints do over HTTP what the returned methods do,
- * so another process (e.g. tests inside workerd) can drive it.
+ * call to that token's queue. Tests inside workerd cannot call the returned methods, so they script
+ * and read calls over HTTP: `POST /__control/script` and `GET /__control/calls`.
  */
 export async function startFakeLlm(
   opts: {
-    port?: number;
-    host?: string;
     latencyMs?: number;
     /** Answers calls that carry no scripted token (or whose script ran out). Default: a 500 saying "no script". */
     respond?: (body: unknown) => FakeLlmResponse | Promise<FakeLlmResponse>;
@@ -85,8 +76,8 @@ export async function startFakeLlm(
 ): Promise<FakeLlm> {
   const respond = opts.respond ?? (() => NO_SCRIPT);
   let latencyMs = checkLatency(opts.latencyMs ?? 0);
-  let scripts = new Map<string, FakeLlmResponse[]>();
-  let recorded: FakeLlmCall[] = [];
+  const scripts = new Map<string, FakeLlmResponse[]>();
+  const recorded: FakeLlmCall[] = [];
   let sequence = 0;
   const sockets = new Set<Socket>();
   // Aborts pending latency sleeps on stop, so no timer outlives the server.
@@ -115,10 +106,6 @@ export async function startFakeLlm(
         return;
       }
       await chatCompletions(req, res);
-    } else if (pathname === "/v1/models" && method === "GET") {
-      send(res, json(200, { object: "list", data: [model("fake-llm")] }));
-    } else if (pathname.startsWith("/v1/models/") && method === "GET") {
-      send(res, json(200, model(decodeURIComponent(pathname.slice("/v1/models/".length)))));
     } else if (pathname === "/__control/script" && method === "POST") {
       const body = parseJson(await readBody(req));
       const token = isRecord(body) ? body.token : undefined;
@@ -128,7 +115,8 @@ export async function startFakeLlm(
         send(res, json(400, { error: "Expected { token: non-empty string, responses: FakeLlmResponse[] }" }));
         return;
       }
-      script(
+      // The last response repeats for every later call of this token.
+      scripts.set(
         token,
         responses.filter((r) => r !== null),
       );
@@ -136,18 +124,6 @@ export async function startFakeLlm(
     } else if (pathname === "/__control/calls" && method === "GET") {
       const list = calls(searchParams.get("token") ?? undefined);
       send(res, json(200, { count: list.length, calls: list }));
-    } else if (pathname === "/__control/reset" && method === "POST") {
-      reset();
-      send(res, json(200, { ok: true }));
-    } else if (pathname === "/__control/latency" && method === "POST") {
-      const body = parseJson(await readBody(req));
-      const ms = isRecord(body) ? body.ms : undefined;
-      if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) {
-        send(res, json(400, { error: "Expected { ms: number >= 0 }" }));
-        return;
-      }
-      setLatency(ms);
-      send(res, json(200, { ms }));
     } else {
       send(
         res,
@@ -205,29 +181,27 @@ export async function startFakeLlm(
   }
 
   function answer(response: FakeLlmResponse, request: ChatRequest, raw: string): Reply {
-    const headers = { "x-request-id": `req_fake_${++sequence}` };
     switch (response.kind) {
-      case "content": {
-        const completion = {
-          raw,
-          content: response.content,
-          model: request.model,
-          id: `chatcmpl-fake-${sequence}`,
-          tokens: response.usage,
+      case "content":
+        return {
+          status: 200,
+          contentType: "application/json",
+          body: JSON.stringify(
+            chatCompletion({
+              content: response.content,
+              model: request.model,
+              id: `chatcmpl-fake-${++sequence}`,
+              usage: response.usage ?? {
+                // About four characters a token, as a real tokenizer roughly counts.
+                prompt_tokens: Math.ceil(raw.length / 4),
+                completion_tokens: Math.ceil(response.content.length / 4),
+              },
+            }),
+          ),
         };
-        return request.stream
-          ? { status: 200, contentType: "text/event-stream", headers, body: sseBody(completion, request) }
-          : {
-              status: 200,
-              contentType: "application/json",
-              headers,
-              body: JSON.stringify(chatCompletion(completion)),
-            };
-      }
       case "status":
         return {
           status: response.status,
-          headers,
           ...(response.body === undefined
             ? json(
                 response.status,
@@ -239,9 +213,7 @@ export async function startFakeLlm(
               }),
         };
       case "garbage":
-        return request.stream
-          ? { status: 200, contentType: "text/event-stream", headers, body: sseEvent(response.body) }
-          : { status: 200, contentType: "application/json", headers, body: response.body };
+        return { status: 200, contentType: "application/json", body: response.body };
       case "hang":
         throw new Error("unreachable: hang has no reply");
     }
@@ -275,38 +247,20 @@ export async function startFakeLlm(
       .map((call) => ({ ...call }));
   }
 
-  function reset(): void {
-    scripts = new Map();
-    recorded = [];
-    latencyMs = checkLatency(opts.latencyMs ?? 0);
-  }
-
-  function setLatency(ms: number): void {
-    latencyMs = checkLatency(ms);
-  }
-
-  function script(token: string, responses: FakeLlmResponse[]): void {
-    if (token === "") {
-      throw new Error("fake-llm: a script token must be a non-empty string");
-    }
-    scripts.set(token, [...responses]);
-  }
-
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
+    server.listen(0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${urlHost(opts.host)}:${port}`;
+  const url = `http://127.0.0.1:${port}`;
 
   return {
-    port,
     url,
     baseURL: `${url}/v1`,
     calls,
-    reset,
-    setLatency,
-    script,
+    setLatency: (ms) => {
+      latencyMs = checkLatency(ms);
+    },
     stop: async () => {
       stopping.abort();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
@@ -320,12 +274,12 @@ export async function startFakeLlm(
   };
 }
 
+/** The fields of a chat completion the SDK reads, `usage` included (the tenant's spend); no logprobs. */
 function chatCompletion(c: {
-  raw: string;
   content: string;
   model: string;
   id: string;
-  tokens?: FakeUsage | undefined;
+  usage: FakeUsage;
 }): Record<string, unknown> {
   return {
     id: c.id,
@@ -335,83 +289,16 @@ function chatCompletion(c: {
     choices: [
       {
         index: 0,
-        message: { role: "assistant", content: c.content, refusal: null, annotations: [] },
+        message: { role: "assistant", content: c.content, refusal: null },
         finish_reason: "stop",
         logprobs: null,
       },
     ],
-    usage: usage(c.raw, c.content, c.tokens),
-    service_tier: "default",
-    system_fingerprint: null,
-  };
-}
-
-/** The chunks OpenAI streams: a role delta, content deltas, a finish chunk, an optional usage chunk, [DONE]. */
-function sseBody(
-  c: { raw: string; content: string; model: string; id: string; tokens?: FakeUsage | undefined },
-  request: ChatRequest,
-): string {
-  const created = Math.floor(Date.now() / 1000);
-  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
-    sseEvent(
-      JSON.stringify({
-        id: c.id,
-        object: "chat.completion.chunk",
-        created,
-        model: c.model,
-        service_tier: "default",
-        system_fingerprint: null,
-        choices,
-        ...(request.includeUsage ? { usage: null } : {}),
-        ...extra,
-      }),
-    );
-  const delta = (d: Record<string, unknown>, finishReason: string | null = null) => ({
-    index: 0,
-    delta: d,
-    logprobs: null,
-    finish_reason: finishReason,
-  });
-  const characters = Array.from(c.content);
-  const parts: string[] = [chunk([delta({ role: "assistant", content: "", refusal: null })])];
-  for (let i = 0; i < characters.length; i += STREAM_CHUNK) {
-    parts.push(chunk([delta({ content: characters.slice(i, i + STREAM_CHUNK).join("") })]));
-  }
-  parts.push(chunk([delta({}, "stop")]));
-  if (request.includeUsage) {
-    parts.push(chunk([], { usage: usage(c.raw, c.content, c.tokens) }));
-  }
-  parts.push("data: [DONE]\n\n");
-  return parts.join("");
-}
-
-function sseEvent(data: string): string {
-  return `${data
-    .split(/\r?\n/)
-    .map((line) => `data: ${line}`)
-    .join("\n")}\n\n`;
-}
-
-/** The scripted counts, else rough ones: about four characters a token. */
-function usage(raw: string, content: string, tokens?: FakeUsage): Record<string, unknown> {
-  const prompt = tokens?.prompt_tokens ?? Math.ceil(raw.length / 4);
-  const completion = tokens?.completion_tokens ?? Math.ceil(content.length / 4);
-  return {
-    prompt_tokens: prompt,
-    completion_tokens: completion,
-    total_tokens: prompt + completion,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: {
-      reasoning_tokens: 0,
-      audio_tokens: 0,
-      accepted_prediction_tokens: 0,
-      rejected_prediction_tokens: 0,
+    usage: {
+      ...c.usage,
+      total_tokens: c.usage.prompt_tokens + c.usage.completion_tokens,
     },
   };
-}
-
-function model(id: string): Record<string, unknown> {
-  return { id, object: "model", created: 0, owned_by: "fake-llm" };
 }
 
 function openAiError(message: string, type: string, code: string | null): Record<string, unknown> {
@@ -425,12 +312,7 @@ function toChatRequest(body: unknown): ChatRequest | null {
   if (body.messages.length === 0) {
     return null;
   }
-  const streamOptions = body.stream_options;
-  return {
-    model: body.model,
-    stream: body.stream === true,
-    includeUsage: isRecord(streamOptions) && streamOptions.include_usage === true,
-  };
+  return { model: body.model };
 }
 
 /** Validates a response that arrived over HTTP; null when it is not a FakeLlmResponse. */
@@ -443,19 +325,16 @@ function toResponse(value: unknown): FakeLlmResponse | null {
       if (typeof value.content !== "string") {
         return null;
       }
-      const tokens = value.usage;
-      if (tokens === undefined) {
+      if (value.usage === undefined) {
         return { kind: "content", content: value.content };
       }
-      const count = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n >= 0;
-      return isRecord(tokens) && count(tokens.prompt_tokens) && count(tokens.completion_tokens)
+      const { usage } = value;
+      const count = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n >= 0;
+      return isRecord(usage) && count(usage.prompt_tokens) && count(usage.completion_tokens)
         ? {
             kind: "content",
             content: value.content,
-            usage: {
-              prompt_tokens: tokens.prompt_tokens as number,
-              completion_tokens: tokens.completion_tokens as number,
-            },
+            usage: { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens },
           }
         : null;
     }
@@ -518,13 +397,6 @@ function send(res: ServerResponse, reply: Reply): void {
   if (res.destroyed || res.writableEnded) {
     return;
   }
-  res.writeHead(reply.status, { ...reply.headers, "content-type": reply.contentType });
+  res.writeHead(reply.status, { "content-type": reply.contentType });
   res.end(reply.body);
-}
-
-function urlHost(host: string | undefined): string {
-  if (host === undefined || host === "0.0.0.0" || host === "::") {
-    return "127.0.0.1";
-  }
-  return host.includes(":") ? `[${host}]` : host;
 }

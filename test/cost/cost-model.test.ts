@@ -1,4 +1,4 @@
-// The cost model of SPEC ("fast and cheap"), pinned as exact counts: database round trips are
+// The cost model of docs/contract.md ("Cost"), pinned as exact counts: database round trips are
 // counted at the local Neon proxy, LLM calls at the fake LLM, KV operations from Server-Timing.
 // This file runs in its own vitest project, so its proxy and fake LLM see no other test's traffic.
 import { env } from "cloudflare:workers";

@@ -79,3 +79,39 @@ describe("documentation", () => {
     expect(body.request_id).toBe(res.headers.get("x-request-id"));
   });
 });
+
+describe("methods and the root", () => {
+  it("answers a method a path does not serve with 405 and Allow, in the one error body", async () => {
+    const res = await call("/api/public/custom-fields", { method: "POST", body: "{}" });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("allow")).toBe("GET, HEAD");
+    const body = await res.json<{ error: { code: string }; request_id: string }>();
+    expect(body.error.code).toBe("METHOD_NOT_ALLOWED");
+    expect(body.request_id).toBe(res.headers.get("x-request-id"));
+    const put = await call("/api/public/contact/3f1c2b7e-9a4d-4c1e-8f57-2b6d0c9e1a11/update-metadata", {
+      method: "GET",
+    });
+    expect(put.status).toBe(405);
+    expect(put.headers.get("allow")).toBe("POST");
+    expect((await call("/api/public/custom-fields/x", { method: "PATCH" })).headers.get("allow")).toBe(
+      "DELETE, PUT",
+    );
+  });
+
+  it("points the root at the docs", async () => {
+    const res = await call("/");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({
+      name: "Contact metadata API",
+      docs: "/docs",
+      openapi: "/openapi.json",
+    });
+    expect(res.headers.get("link")).toContain("</docs>");
+  });
+
+  it("tells a caller without a key which schemes it can use", async () => {
+    const res = await call("/api/public/custom-fields");
+    expect(res.status).toBe(401);
+    expect(res.headers.get("www-authenticate")).toContain("x-api-key");
+  });
+});

@@ -4,7 +4,7 @@ import { parseJsonBody } from "./parse-json-body";
 
 const stored = (json: string) => parseJsonBody(json).map((e) => toStoredValue(e.value));
 
-describe("value rules (SPEC table)", () => {
+describe("value rules (docs/contract.md, the values table)", () => {
   it("keeps strings as they are", () => {
     expect(stored('{"a": "Acme  Corp "}')).toEqual(["Acme  Corp "]);
   });

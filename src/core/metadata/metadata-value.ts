@@ -37,7 +37,7 @@ export function toJsonText(value: MetadataValue): string {
 }
 
 /**
- * The stored string of a value (SPEC "Values"): `null` means "clear the field". Inside an array
+ * The stored string of a value (docs/contract.md, "Values"): `null` means "clear the field". Inside an array
  * a null element is skipped, since an array as a whole never clears a field.
  */
 export function toStoredValue(value: MetadataValue): string | null {

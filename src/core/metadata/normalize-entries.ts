@@ -15,7 +15,7 @@ export interface NormalizedField {
 }
 
 /**
- * Validates every key first (one bad key rejects the whole request, SPEC), then folds entries whose
+ * Validates every key first (one bad key rejects the whole request: docs/contract.md, "Keys"), then folds entries whose
  * keys convert to the same field key: the later one in the body wins and remembers whom it beat.
  */
 export function normalizeEntries(entries: readonly MetadataEntry[]): NormalizedField[] {

@@ -51,6 +51,16 @@ export interface Spawned {
 }
 
 /**
+ * For every wrangler we start: offline and quiet. Without these, each start tries
+ * workers.cloudflare.com/cf.json (miniflare's `Request.cf` data: an ENOTFOUND stack trace offline)
+ * and wrangler's telemetry. The update check's failure is silent, so it needs no switch.
+ */
+export const WRANGLER_ENV = {
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+} as const;
+
+/**
  * Runs wrangler's CLI with the Node that runs the bench (the system `node` may be too old for
  * wrangler), in its own process group so that its workerd children can be stopped with it.
  */
@@ -61,9 +71,8 @@ export function spawnWrangler(args: readonly string[], env: Record<string, strin
     stdio: ["ignore", "pipe", "pipe"],
     env: {
       ...process.env,
-      // Offline and quiet: no telemetry, no fetch of the `Request.cf` placeholder, no colours to parse.
-      WRANGLER_SEND_METRICS: "false",
-      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      ...WRANGLER_ENV,
+      // No colours to parse.
       NO_COLOR: "1",
       FORCE_COLOR: "0",
       ...env,
@@ -108,4 +117,25 @@ export async function runWrangler(args: readonly string[], timeoutMs: number): P
     throw new Error(`wrangler ${args.join(" ")} exited with ${code}\n${run.output()}`);
   }
   return run.output();
+}
+
+/** Polls `url` until it answers 2xx; fails early, with the process' output, if the process exits first. */
+export async function waitForHttp(url: string, server: Spawned, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (server.child.exitCode !== null || server.child.signalCode !== null) {
+      throw new Error(`the server exited before ${url} answered:\n${server.output()}`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      if (res.ok) {
+        return;
+      }
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000} s:\n${server.output()}`);
 }

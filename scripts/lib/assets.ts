@@ -1,0 +1,31 @@
+import { randomUUID } from "node:crypto";
+import { copyFile, mkdir, rename } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { SWAGGER_UI_PATH } from "../../src/routes/docs";
+import { ROOT } from "./processes";
+
+/** `[assets] directory` of wrangler.toml: git-ignored, rebuilt from node_modules by every entry point. */
+export const ASSETS_DIR = join(ROOT, "dist", "assets");
+
+/** What the docs page loads; the rest of swagger-ui-dist (other bundles, source maps) is not served. */
+const SWAGGER_UI_FILES = ["swagger-ui-bundle.js", "swagger-ui.css", "favicon-32x32.png", "LICENSE", "NOTICE"];
+
+/**
+ * Copies the Worker's static assets (Swagger UI, pinned by package-lock.json) into ASSETS_DIR.
+ * `npm run dev`, `npm run bench`, `npm run deploy` and the test setup call it: wrangler and the
+ * vitest plugin refuse a configured assets directory that does not exist. Each file is written
+ * beside its target and renamed over it, so a reader (another vitest project's setup, a running
+ * `wrangler dev`) never sees half a file.
+ */
+export async function buildAssets(): Promise<string> {
+  const source = dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+  const target = join(ASSETS_DIR, ...SWAGGER_UI_PATH.split("/").filter(Boolean));
+  await mkdir(target, { recursive: true });
+  for (const file of SWAGGER_UI_FILES) {
+    const partial = join(target, `.${file}.${randomUUID()}`);
+    await copyFile(join(source, file), partial);
+    await rename(partial, join(target, file));
+  }
+  return ASSETS_DIR;
+}
