@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { connectPg, type PgSession } from "./pg-query";
 import { createApiKey, createTenant, isTenantId, revokeApiKey } from "./tenants";
-import { monthUsage, setLlmBudget } from "./usage";
+import { isMonth, isTokenBudget, monthUsage, setLlmBudget } from "./usage";
 import { createWebhook, listWebhooks, revokeWebhook } from "./webhooks";
 
 export const USAGE = `usage:
@@ -83,6 +83,14 @@ export function parseInvocation(argv: readonly string[]): Invocation {
     throw new UsageError(
       `--tenant must be a tenant id (a UUID, as "tenant create" prints it), got ${JSON.stringify(options.tenant)}`,
     );
+  }
+  if (options.tokens !== undefined && !isTokenBudget(options.tokens)) {
+    throw new UsageError(
+      `--tokens must be a whole number of tokens per UTC month (0 or more) or "none", got ${JSON.stringify(options.tokens)}`,
+    );
+  }
+  if (options.month !== undefined && !isMonth(options.month)) {
+    throw new UsageError(`--month must be YYYY-MM, got ${JSON.stringify(options.month)}`);
   }
   // An empty HMAC key would let anyone who knows the URL sign a submission.
   if (options["signing-secret"] !== undefined && options["signing-secret"].trim() === "") {

@@ -1,13 +1,13 @@
 import type { Query } from "./pg-query";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
-function checkTenant(tenantId: string): void {
-  if (!UUID.test(tenantId)) {
-    throw new Error(`--tenant must be a tenant id (a UUID), got "${tenantId}"`);
-  }
-}
+/** `--tokens`: a whole number of tokens (0: never the LLM) or `none` (no cap). */
+export const isTokenBudget = (tokens: string): boolean =>
+  tokens === "none" || (/^\d{1,15}$/.test(tokens) && Number.isSafeInteger(Number(tokens)));
+
+/** `--month`: `YYYY-MM`. */
+export const isMonth = (month: string): boolean => MONTH.test(month);
 
 /**
  * Sets a tenant's monthly LLM token budget (prompt + completion tokens per UTC month); `none`
@@ -18,11 +18,10 @@ export async function setLlmBudget(
   tenantId: string,
   tokens: string,
 ): Promise<{ tenant_id: string; llm_token_budget: number | null }> {
-  checkTenant(tenantId);
-  const budget = tokens === "none" ? null : Number(tokens);
-  if (budget !== null && !(Number.isSafeInteger(budget) && budget >= 0 && /^\d+$/.test(tokens))) {
+  if (!isTokenBudget(tokens)) {
     throw new Error(`--tokens must be a whole number of tokens (0 or more) or "none", got "${tokens}"`);
   }
+  const budget = tokens === "none" ? null : Number(tokens);
   const rows = await query<{ id: string }>(
     "UPDATE tenants SET llm_token_budget = $2 WHERE id = $1 RETURNING id",
     [tenantId, budget],
@@ -52,9 +51,7 @@ export interface MonthUsage {
 
 /** A tenant's usage per UTC day of a month (`YYYY-MM`), its totals and the month's LLM spend. */
 export async function monthUsage(query: Query, tenantId: string, month: string): Promise<MonthUsage> {
-  checkTenant(tenantId);
-  const match = MONTH.exec(month);
-  if (!match) {
+  if (!isMonth(month)) {
     throw new Error(`--month must be YYYY-MM, got "${month}"`);
   }
   const first = `${month}-01`;
