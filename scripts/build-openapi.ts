@@ -20,6 +20,7 @@ const DESCRIPTION = [
   "- A value that cannot be formatted for its field's type is stored as sent, with a `warning`.",
   "- Every error has the body `{error: {code, message, details?}, request_id}`; `x-request-id` is on every response.",
   '- `Server-Timing` reports the request\'s LLM calls (`llm;desc="calls=N"`) and KV reads/writes (`kv`).',
+  "- Every write with an API key takes an `Idempotency-Key` (Stripe's contract): a retry with the same key and body gets the first answer, with `Idempotent-Replayed: true`.",
 ].join("\n");
 
 /**
@@ -53,6 +54,11 @@ export function buildDocument(): object {
         name: "Custom fields",
         description:
           "The tenant's custom field definitions, which metadata keys are matched against (API key).",
+      },
+      {
+        name: "Usage",
+        description:
+          "What the tenant used per UTC day (requests, fields written, contacts created, LLM calls and tokens) and its monthly LLM token budget (API key).",
       },
       {
         name: "Webhooks",

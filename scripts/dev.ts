@@ -104,9 +104,11 @@ async function main(): Promise<void> {
         OPENAI_MODEL: process.env.OPENAI_MODEL,
         LLM_TIMEOUT_MS: process.env.LLM_TIMEOUT_MS,
       };
+  const metering = process.env.METERING === "off" ? "off" : "on";
   const vars = {
     DATABASE_URL: WORKER_DATABASE_URL,
     LOCAL_NEON_SQL_ENDPOINT: proxy.sqlEndpoint,
+    METERING: metering,
     ...llmVars,
   };
   writeFileSync(
@@ -117,7 +119,12 @@ async function main(): Promise<void> {
       "",
     ].join("\n"),
   );
-  writeJson("dev.json", { databaseUrl: postgres.connectionString, proxyUrl: proxy.url, pid: process.pid });
+  writeJson("dev.json", {
+    databaseUrl: postgres.connectionString,
+    proxyUrl: proxy.url,
+    pid: process.pid,
+    metering,
+  });
 
   // Own process group, so stopping it also stops workerd and never leaves port 8787 taken.
   const wrangler = spawn(

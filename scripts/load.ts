@@ -35,7 +35,7 @@ const progress = (message: string) => console.error(`load: ${message}`);
 
 class Abort extends Error {}
 
-async function requireDevServer(): Promise<string> {
+async function requireDevServer(): Promise<DevState> {
   const state = readJson<DevState>("dev.json");
   if (!state) {
     throw new Abort("no .local/dev.json: start `npm run dev` first, then run `npm run load`");
@@ -53,7 +53,7 @@ async function requireDevServer(): Promise<string> {
       `nothing answers at ${BASE}/openapi.json: start \`npm run dev\` (set PORT if it runs elsewhere)`,
     );
   }
-  return state.databaseUrl;
+  return state;
 }
 
 interface FireResult {
@@ -236,7 +236,10 @@ function report(fired: FireResult, verification: Verification, seconds: number):
 
 async function main(): Promise<void> {
   const started = performance.now();
-  const databaseUrl = await requireDevServer();
+  const state = await requireDevServer();
+  const { databaseUrl } = state;
+  // The switch is the dev server's (METERING=off npm run dev): one number per setting, same load.
+  const metering = state.metering ?? "on";
   let session: PgSession;
   try {
     session = await connectPg(databaseUrl, { connectionTimeoutMillis: 5000 });
@@ -250,7 +253,7 @@ async function main(): Promise<void> {
     const tenants = await seedTenants(query, runId, config.tenants, config.contactsPerTenant);
     const perKey = Math.ceil(config.requests / config.tenants);
     progress(
-      `run ${runId}: ${config.requests} requests, ${config.connections} connections, ${config.tenants} tenants x ${config.contactsPerTenant} contacts, ${BASE}`,
+      `run ${runId}: ${config.requests} requests, ${config.connections} connections, ${config.tenants} tenants x ${config.contactsPerTenant} contacts, ${BASE}, metering ${metering} (METERING=off npm run dev to compare)`,
     );
     if (perKey > RATE_LIMIT_PER_MINUTE) {
       progress(`${perKey} requests per API key is past ${RATE_LIMIT_PER_MINUTE}/min: expect 429s`);
@@ -266,7 +269,7 @@ async function main(): Promise<void> {
     const verification = await verifyRun(query, tenants, fired.sent, fired.statuses, fired.unknownOutcome);
     const seconds = (performance.now() - started) / 1000;
 
-    console.log(`load run ${runId} against ${BASE}`);
+    console.log(`load run ${runId} against ${BASE} (usage metering ${metering})`);
     for (const line of report(fired, verification, seconds)) {
       console.log(line);
     }

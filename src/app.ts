@@ -5,6 +5,7 @@ import type { HonoEnv } from "./env";
 import { ApiError } from "./http/api-error";
 import { handleError } from "./http/handle-error";
 import { services } from "./http/services";
+import { usageStream } from "./http/usage-stream";
 import { honoPath } from "./openapi/route-spec";
 import { ROUTES } from "./routes";
 import { registerDocs } from "./routes/docs";
@@ -21,6 +22,7 @@ export function createApp(): Hono<HonoEnv> {
 
   registerDocs(app);
   app.use("/api/*", services());
+  app.use("/api/*", usageStream());
   for (const route of ROUTES) {
     route.register(app);
   }

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import type { IdempotencyClaim } from "./core/idempotency/idempotency";
 import type { LlmMatcher } from "./llm-matcher/worker";
 import type { Deps } from "./services/deps";
 import type { Caller } from "./services/ports";
@@ -7,7 +8,7 @@ import type { Caller } from "./services/ports";
  * Bindings from wrangler.toml (generated `CloudflareBindings`) plus secrets, which wrangler types
  * cannot see. Only the string settings are validated, by ConfigSchema.
  */
-export interface Bindings extends Omit<CloudflareBindings, "LLM_MATCHER"> {
+export interface Bindings extends Omit<CloudflareBindings, "LLM_MATCHER" | "USAGE_EVENTS"> {
   DATABASE_URL?: string;
   /** Local-only (`.dev.vars`, test bindings): where the local Neon proxy listens. */
   LOCAL_NEON_SQL_ENDPOINT?: string;
@@ -17,6 +18,10 @@ export interface Bindings extends Omit<CloudflareBindings, "LLM_MATCHER"> {
   ISOLATE_CACHE_TTL_MS?: string;
   /** The LLM Worker; without it, unmatched keys become new fields. */
   LLM_MATCHER?: Service<LlmMatcher>;
+  /** One Analytics Engine data point per request (dashboards); without it, none are written. */
+  USAGE_EVENTS?: AnalyticsEngineDataset;
+  /** `off`: no usage rows, spend or data points (only to measure metering's cost; default on). */
+  METERING?: string;
 }
 
 export const ConfigSchema = z.object({
@@ -24,6 +29,7 @@ export const ConfigSchema = z.object({
   LOCAL_NEON_SQL_ENDPOINT: z.optional(z.url()),
   CHECK_RESPONSES: z.optional(z.enum(["true", "false"])),
   ISOLATE_CACHE_TTL_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60_000)), 30_000),
+  METERING: z._default(z.enum(["on", "off"]), "on"),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -34,5 +40,7 @@ export interface HonoEnv {
     services: Deps;
     caller: Caller;
     checkResponses: boolean;
+    /** The request's Idempotency-Key claim (src/http/idempotency.ts); absent without the header. */
+    idempotency: IdempotencyClaim | undefined;
   };
 }

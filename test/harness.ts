@@ -84,7 +84,7 @@ export const activityRows = (contactId: string) =>
   );
 
 export type FakeLlmResponse =
-  | { kind: "content"; content: string }
+  | { kind: "content"; content: string; usage?: { prompt_tokens: number; completion_tokens: number } }
   | { kind: "status"; status: number; body?: string }
   | { kind: "hang" }
   | { kind: "garbage"; body: string };

@@ -15,7 +15,7 @@ export interface paths {
         put?: never;
         /**
          * Add or overwrite metadata fields of a contact
-         * @description Additive and overwriting, all or nothing. Keys are matched to the tenant's custom field definitions (key, label or alias, case-, accent- and separator-insensitive; then a built-in multilingual lexicon), then by one LLM call for the keys that matched nothing, and keys that still match nothing become new text fields (refused with 422 past the tenant's definition limit). Values are formatted by the field's type. One activity row is written per request with a non-empty body. The Server-Timing header reports the request's LLM calls (`llm`) and KV operations (`kv`).
+         * @description Additive and overwriting, all or nothing. Keys are matched to the tenant's custom field definitions (key, label or alias, case-, accent- and separator-insensitive; then a built-in multilingual lexicon), then by one LLM call for the keys that matched nothing, and keys that still match nothing become new text fields (refused with 422 past the tenant's definition limit). Values are formatted by the field's type. One activity row is written per request with a non-empty body. The Server-Timing header reports the request's LLM calls (`llm`; `calls=0 budget` when the tenant's monthly LLM token budget is spent: unmatched keys then become new fields, each with a warning) and KV operations (`kv`). Send an Idempotency-Key to retry safely.
          */
         post: operations["updateContactMetadata"];
         delete?: never;
@@ -35,7 +35,7 @@ export interface paths {
         put?: never;
         /**
          * Update the metadata of up to 100 contacts in one call
-         * @description Each item is applied exactly like update-metadata, all in one database statement and with at most one LLM call for the unknown keys of all items. An item with a bad key (400) or a missing or foreign contact (404) fails alone; the others are written. An aiContactId that appears twice (in any letter case) is refused for its later items (400): merge them. The LLM sees each unknown key once, with its first item's value: the key's mapping applies to every item, a value it rewrote or a fact it found in free text only to that first item. Past the tenant's definition limit the whole request is refused (422).
+         * @description Each item is applied exactly like update-metadata, all in one database statement and with at most one LLM call for the unknown keys of all items. An item with a bad key (400) or a missing or foreign contact (404) fails alone; the others are written. An aiContactId that appears twice (in any letter case) is refused for its later items (400): merge them. The LLM sees each unknown key once, with its first item's value: the key's mapping applies to every item, a value it rewrote or a fact it found in free text only to that first item. Past the tenant's definition limit the whole request is refused (422). With an Idempotency-Key, a retry gets this answer again (a request whose every item is refused by validation writes nothing and is answered afresh).
          */
         post: operations["updateContactsMetadata"];
         delete?: never;
@@ -75,7 +75,7 @@ export interface paths {
         put?: never;
         /**
          * Create a contact
-         * @description The contact and its metadata are written by one statement: a 400 (bad key) or any failure leaves nothing behind. The body must be a JSON object; unknown properties are refused.
+         * @description The contact and its metadata are written by one statement: a 400 (bad key) or any failure leaves nothing behind. The body must be a JSON object; unknown properties are refused. Retrying without an Idempotency-Key after a lost answer can create a second contact: send one.
          */
         post: operations["createContact"];
         delete?: never;
@@ -114,7 +114,7 @@ export interface paths {
         get?: never;
         /**
          * Create or replace a custom field definition
-         * @description One statement on the ledger. The definition is replaced whole (fields left out take their defaults). Its id is derived from the key, so it stays the same across replacements. A select field needs options. A name (key, label or alias) that another definition owns is a 409; a new definition past the tenant's limit a 422.
+         * @description One statement on the ledger. The definition is replaced whole (fields left out take their defaults). Its id is derived from the key, so it stays the same across replacements. A select field needs options. A name (key, label or alias) that another definition owns is a 409; a new definition past the tenant's limit a 422. A PUT is idempotent by itself (the same body twice leaves the same definition), but with an Idempotency-Key a retry also gets the first answer back (201 when it created the field, where a plain repeat says 200) and a key reused with another body is caught (422).
          */
         put: operations["putCustomField"];
         post?: never;
@@ -143,6 +143,26 @@ export interface paths {
          * @description Removes one alias (learned by the LLM or set by an admin). The next request with that key goes through matching again (and may cost an LLM call). 404 when the field has no such alias.
          */
         delete: operations["deleteCustomFieldAlias"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the tenant used, per UTC day, and its LLM budget
+         * @description Counted in Postgres by the same statements that serve the requests (no extra round trip): requests served (2xx; reads count too, this one included, from the next read on), fields written, contacts created, LLM calls and their prompt and completion tokens, per tenant and UTC day. At most 366 days per request; default: the current month. An LLM call is counted even when its request then failed (e.g. 404, 422) or was an Idempotency-Key retry.
+         */
+        get: operations["getUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -223,7 +243,7 @@ export interface components {
         Error: {
             error: {
                 /** @enum {string} */
-                code: "BAD_REQUEST" | "UNAUTHORIZED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DEFINITION_LIMIT_EXCEEDED" | "RATE_LIMITED" | "INTERNAL_SERVER_ERROR" | "SERVICE_UNAVAILABLE";
+                code: "BAD_REQUEST" | "UNAUTHORIZED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DEFINITION_LIMIT_EXCEEDED" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL_SERVER_ERROR" | "SERVICE_UNAVAILABLE";
                 /** @example contact 6f1c… not found */
                 message: string;
                 /** @description Machine-readable context, e.g. the offending keys. */
@@ -260,7 +280,7 @@ export interface components {
                 fields?: components["schemas"]["FieldValue"][];
                 error?: {
                     /** @enum {string} */
-                    code: "BAD_REQUEST" | "UNAUTHORIZED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DEFINITION_LIMIT_EXCEEDED" | "RATE_LIMITED" | "INTERNAL_SERVER_ERROR" | "SERVICE_UNAVAILABLE";
+                    code: "BAD_REQUEST" | "UNAUTHORIZED" | "NOT_FOUND" | "METHOD_NOT_ALLOWED" | "CONFLICT" | "PAYLOAD_TOO_LARGE" | "UNSUPPORTED_MEDIA_TYPE" | "DEFINITION_LIMIT_EXCEEDED" | "IDEMPOTENCY_KEY_IN_USE" | "IDEMPOTENCY_KEY_REUSED" | "RATE_LIMITED" | "INTERNAL_SERVER_ERROR" | "SERVICE_UNAVAILABLE";
                     /** @example contact 6f1c… not found */
                     message: string;
                     /** @description Machine-readable context, e.g. the offending keys. */
@@ -460,6 +480,52 @@ export interface components {
             /** @description The tenant's definitions version after the change. The edge's copy of the definitions catches up with it within seconds (at most about a minute in other locations). */
             definitions_version: number;
         };
+        Usage: {
+            from: string;
+            to: string;
+            /** @description The days of the range with any usage, oldest first (days without usage are left out). */
+            days: {
+                /** @example 2026-11-25 */
+                day: string;
+                /** @description Requests served (2xx), each counted once: replays of an Idempotency-Key are not counted. */
+                requests: number;
+                /** @description Values stored or cleared. */
+                fields_written: number;
+                /** @description Contacts created (POST /api/public/contact). */
+                contacts_created: number;
+                /** @description LLM calls made for this tenant (one at most per request). */
+                llm_calls: number;
+                /** @description Prompt tokens the provider reported for those calls. */
+                llm_prompt_tokens: number;
+                /** @description Completion tokens the provider reported for those calls. */
+                llm_completion_tokens: number;
+            }[];
+            totals: {
+                /** @description Requests served (2xx), each counted once: replays of an Idempotency-Key are not counted. */
+                requests: number;
+                /** @description Values stored or cleared. */
+                fields_written: number;
+                /** @description Contacts created (POST /api/public/contact). */
+                contacts_created: number;
+                /** @description LLM calls made for this tenant (one at most per request). */
+                llm_calls: number;
+                /** @description Prompt tokens the provider reported for those calls. */
+                llm_prompt_tokens: number;
+                /** @description Completion tokens the provider reported for those calls. */
+                llm_completion_tokens: number;
+            };
+            /** @description The current UTC month, whatever the range. */
+            llm_budget: {
+                /** @example 2026-11 */
+                month: string;
+                /** @description The monthly LLM token budget (prompt + completion); null: no cap. */
+                tokens: number | null;
+                /** @description Tokens spent this month so far. */
+                used: number;
+                /** @description The budget is spent: requests still succeed, unmatched keys skip the LLM. */
+                spent: boolean;
+            };
+        };
         WebhookAnswer: {
             /** Format: uuid */
             ai_contact_id: string;
@@ -484,7 +550,13 @@ export interface operations {
     updateContactMetadata: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the request safe to retry (Stripe's contract): 1-255 printable ASCII characters, e.g. a UUID, scoped to the API key and kept 24 hours. The first request is processed; a later one with the same key, method, path and body gets the first answer again, byte for byte, with `Idempotent-Replayed: true`, and writes nothing. The same key with another request is a 422 (IDEMPOTENCY_KEY_REUSED). While the first answer is being stored, or a concurrent request holds the key, a 409 (IDEMPOTENCY_KEY_IN_USE) with Retry-After. Errors are not stored: a request that failed (400, 404, 422, 503...) can be retried with the same key and is processed.
+                 * @example 5c0f7d8e-3b1a-4c9d-9f2e-7a6b5c4d3e21
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /**
                  * @description Id of the contact (a UUID). Anything else is treated as a contact that does not exist (404).
@@ -505,6 +577,8 @@ export interface operations {
             /** @description One object per field written, in body order. An empty body gives []. */
             200: {
                 headers: {
+                    /** @description `true` when this is the stored first answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -538,6 +612,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The Idempotency-Key's first request was applied and its answer is not stored yet: retry after Retry-After (1 s). Without Retry-After, the answer was lost and will not come: the request was applied once; read the resource, or send a new key. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body over 1 MiB, or a form with too many fields. */
             413: {
                 headers: {
@@ -556,7 +639,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The request would create custom field definitions past the tenant's limit; nothing was written. */
+            /** @description `DEFINITION_LIMIT_EXCEEDED`: The request would create custom field definitions past the tenant's limit; nothing was written. `IDEMPOTENCY_KEY_REUSED`: The Idempotency-Key was used in the last 24 hours for another request (another method, path or body); nothing was written. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -597,7 +680,13 @@ export interface operations {
     updateContactsMetadata: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the request safe to retry (Stripe's contract): 1-255 printable ASCII characters, e.g. a UUID, scoped to the API key and kept 24 hours. The first request is processed; a later one with the same key, method, path and body gets the first answer again, byte for byte, with `Idempotent-Replayed: true`, and writes nothing. The same key with another request is a 422 (IDEMPOTENCY_KEY_REUSED). While the first answer is being stored, or a concurrent request holds the key, a 409 (IDEMPOTENCY_KEY_IN_USE) with Retry-After. Errors are not stored: a request that failed (400, 404, 422, 503...) can be retried with the same key and is processed.
+                 * @example 5c0f7d8e-3b1a-4c9d-9f2e-7a6b5c4d3e21
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -610,6 +699,8 @@ export interface operations {
             /** @description One result per item, in order. */
             200: {
                 headers: {
+                    /** @description `true` when this is the stored first answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -627,6 +718,15 @@ export interface operations {
             };
             /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key's first request was applied and its answer is not stored yet: retry after Retry-After (1 s). Without Retry-After, the answer was lost and will not come: the request was applied once; read the resource, or send a new key. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -652,7 +752,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The request would create custom field definitions past the tenant's limit; nothing was written. */
+            /** @description `DEFINITION_LIMIT_EXCEEDED`: The request would create custom field definitions past the tenant's limit; nothing was written. `IDEMPOTENCY_KEY_REUSED`: The Idempotency-Key was used in the last 24 hours for another request (another method, path or body); nothing was written. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -764,7 +864,13 @@ export interface operations {
     createContact: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the request safe to retry (Stripe's contract): 1-255 printable ASCII characters, e.g. a UUID, scoped to the API key and kept 24 hours. The first request is processed; a later one with the same key, method, path and body gets the first answer again, byte for byte, with `Idempotent-Replayed: true`, and writes nothing. The same key with another request is a 422 (IDEMPOTENCY_KEY_REUSED). While the first answer is being stored, or a concurrent request holds the key, a 409 (IDEMPOTENCY_KEY_IN_USE) with Retry-After. Errors are not stored: a request that failed (400, 404, 422, 503...) can be retried with the same key and is processed.
+                 * @example 5c0f7d8e-3b1a-4c9d-9f2e-7a6b5c4d3e21
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -777,6 +883,8 @@ export interface operations {
             /** @description The new contact, with the metadata fields written. */
             201: {
                 headers: {
+                    /** @description `true` when this is the stored first answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -794,6 +902,15 @@ export interface operations {
             };
             /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key's first request was applied and its answer is not stored yet: retry after Retry-After (1 s). Without Retry-After, the answer was lost and will not come: the request was applied once; read the resource, or send a new key. */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -819,7 +936,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The request would create custom field definitions past the tenant's limit; nothing was written. */
+            /** @description `DEFINITION_LIMIT_EXCEEDED`: The request would create custom field definitions past the tenant's limit; nothing was written. `IDEMPOTENCY_KEY_REUSED`: The Idempotency-Key was used in the last 24 hours for another request (another method, path or body); nothing was written. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -916,7 +1033,13 @@ export interface operations {
     putCustomField: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the request safe to retry (Stripe's contract): 1-255 printable ASCII characters, e.g. a UUID, scoped to the API key and kept 24 hours. The first request is processed; a later one with the same key, method, path and body gets the first answer again, byte for byte, with `Idempotent-Replayed: true`, and writes nothing. The same key with another request is a 422 (IDEMPOTENCY_KEY_REUSED). While the first answer is being stored, or a concurrent request holds the key, a 409 (IDEMPOTENCY_KEY_IN_USE) with Retry-After. Errors are not stored: a request that failed (400, 404, 422, 503...) can be retried with the same key and is processed.
+                 * @example 5c0f7d8e-3b1a-4c9d-9f2e-7a6b5c4d3e21
+                 */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /**
                  * @description Defaults to the key.
@@ -935,6 +1058,8 @@ export interface operations {
             /** @description Replaced. */
             200: {
                 headers: {
+                    /** @description `true` when this is the stored first answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -944,6 +1069,8 @@ export interface operations {
             /** @description Created. */
             201: {
                 headers: {
+                    /** @description `true` when this is the stored first answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -968,7 +1095,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The name, email or phone is already claimed by something else (see `error.details`). */
+            /** @description `CONFLICT`: The name, email or phone is already claimed by something else (see `error.details`). `IDEMPOTENCY_KEY_IN_USE`: The Idempotency-Key's first request was applied and its answer is not stored yet: retry after Retry-After (1 s). Without Retry-After, the answer was lost and will not come: the request was applied once; read the resource, or send a new key. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -995,7 +1122,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The request would create custom field definitions past the tenant's limit; nothing was written. */
+            /** @description `DEFINITION_LIMIT_EXCEEDED`: The request would create custom field definitions past the tenant's limit; nothing was written. `IDEMPOTENCY_KEY_REUSED`: The Idempotency-Key was used in the last 24 hours for another request (another method, path or body); nothing was written. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1144,6 +1271,82 @@ export interface operations {
             };
             /** @description Not found, or owned by another tenant (the two are never told apart). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; nothing was written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getUsage: {
+        parameters: {
+            query?: {
+                /**
+                 * @description First UTC day, YYYY-MM-DD. Default: the first day of `to`'s month (of the current month).
+                 * @example 2026-11-01
+                 */
+                from?: string;
+                /**
+                 * @description Last UTC day, inclusive. Default: the end of `from`'s month, or today in the current month.
+                 * @example 2026-11-30
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The days, their totals and the month's LLM budget. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Usage"];
+                };
+            };
+            /** @description Bad request: the body or a parameter cannot be used as sent (see `error.details`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { connectPg, type PgSession } from "./pg-query";
 import { createApiKey, createTenant, isTenantId, revokeApiKey } from "./tenants";
+import { isMonth, isTokenBudget, monthUsage, setLlmBudget } from "./usage";
 import { createWebhook, listWebhooks, revokeWebhook } from "./webhooks";
 
 export const USAGE = `usage:
@@ -10,6 +11,8 @@ export const USAGE = `usage:
   npm run admin -- webhook create --tenant <tenant id> [--signing-secret <secret>]
   npm run admin -- webhook list --tenant <tenant id>
   npm run admin -- webhook revoke --webhook <token, prefix or id>
+  npm run admin -- tenant set-llm-budget --tenant <tenant id> --tokens <tokens per UTC month, or none>
+  npm run admin -- tenant usage --tenant <tenant id> --month <YYYY-MM>
   npm run admin -- --help
 Uses DATABASE_URL when set, else the database of a running \`npm run dev\`.`;
 
@@ -21,7 +24,7 @@ export class UsageError extends Error {}
 /** A failure the person can act on (no database, unknown tenant): one line, exit 1. */
 export class AdminError extends Error {}
 
-type Option = "name" | "tenant" | "key" | "webhook" | "signing-secret";
+type Option = "name" | "tenant" | "key" | "webhook" | "signing-secret" | "tokens" | "month";
 
 const COMMANDS: Record<string, { required: Option[]; optional?: Option[] }> = {
   "tenant create": { required: ["name"] },
@@ -30,6 +33,8 @@ const COMMANDS: Record<string, { required: Option[]; optional?: Option[] }> = {
   "webhook create": { required: ["tenant"], optional: ["signing-secret"] },
   "webhook list": { required: ["tenant"] },
   "webhook revoke": { required: ["webhook"] },
+  "tenant set-llm-budget": { required: ["tenant", "tokens"] },
+  "tenant usage": { required: ["tenant", "month"] },
 };
 
 export type Invocation =
@@ -79,6 +84,14 @@ export function parseInvocation(argv: readonly string[]): Invocation {
       `--tenant must be a tenant id (a UUID, as "tenant create" prints it), got ${JSON.stringify(options.tenant)}`,
     );
   }
+  if (options.tokens !== undefined && !isTokenBudget(options.tokens)) {
+    throw new UsageError(
+      `--tokens must be a whole number of tokens per UTC month (0 or more) or "none", got ${JSON.stringify(options.tokens)}`,
+    );
+  }
+  if (options.month !== undefined && !isMonth(options.month)) {
+    throw new UsageError(`--month must be YYYY-MM, got ${JSON.stringify(options.month)}`);
+  }
   // An empty HMAC key would let anyone who knows the URL sign a submission.
   if (options["signing-secret"] !== undefined && options["signing-secret"].trim() === "") {
     throw new UsageError("--signing-secret must not be blank: omit it for an unsigned webhook");
@@ -98,6 +111,8 @@ function parse(argv: readonly string[]) {
       key: { type: "string" },
       webhook: { type: "string" },
       "signing-secret": { type: "string" },
+      tokens: { type: "string" },
+      month: { type: "string" },
     },
   });
 }
@@ -194,6 +209,12 @@ export async function runCommand(
         print(JSON.stringify({ revoked }));
         return;
       }
+      case "tenant set-llm-budget":
+        print(JSON.stringify(await setLlmBudget(query, tenant, options.tokens ?? "")));
+        return;
+      case "tenant usage":
+        print(JSON.stringify(await monthUsage(query, tenant, options.month ?? "")));
+        return;
       default:
         throw new UsageError(`unknown command: ${command}`);
     }

@@ -9,6 +9,8 @@ export interface DevState {
   databaseUrl: string;
   proxyUrl: string;
   pid: number;
+  /** `METERING=off npm run dev` turns usage metering off (to measure its cost with `npm run load`). */
+  metering?: "on" | "off";
 }
 
 export interface DemoSeed {

@@ -84,5 +84,9 @@ export async function seedTenants(
 
 /** Contacts, values, activities and keys go with their tenant (ON DELETE CASCADE). */
 export async function deleteTenants(query: Query, tenants: LoadTenant[]): Promise<void> {
-  await query("DELETE FROM tenants WHERE id = ANY($1::uuid[])", [tenants.map((t) => t.tenantId)]);
+  const ids = tenants.map((t) => t.tenantId);
+  await query("DELETE FROM tenants WHERE id = ANY($1::uuid[])", [ids]);
+  // Usage rows have no foreign key to cascade through (see src/db/schema.ts).
+  await query("DELETE FROM usage_events WHERE tenant_id = ANY($1::uuid[])", [ids]);
+  await query("DELETE FROM llm_spend_shards WHERE tenant_id = ANY($1::uuid[])", [ids]);
 }

@@ -4,9 +4,17 @@ import type { AddressInfo, Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { readBody } from "./node-http";
 
+export interface FakeUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+}
+
 export type FakeLlmResponse =
-  /** A normal chat completion whose message content is this text. */
-  | { kind: "content"; content: string }
+  /**
+   * A normal chat completion whose message content is this text. Its `usage` (what the tenant is
+   * billed, issue 15) is these token counts when given, else estimated from the lengths.
+   */
+  | { kind: "content"; content: string; usage?: FakeUsage }
   /** An HTTP error; without `body`, an OpenAI-shaped `{ error: { message, type, param, code } }`. */
   | { kind: "status"; status: number; body?: string }
   /** Never answer, until the client gives up or the server stops. */
@@ -169,10 +177,10 @@ export async function startFakeLlm(
     } catch {
       return;
     }
-    send(res, answer(response, request));
+    send(res, answer(response, request, raw));
   }
 
-  function answer(response: FakeLlmResponse, request: ChatRequest): Reply {
+  function answer(response: FakeLlmResponse, request: ChatRequest, raw: string): Reply {
     switch (response.kind) {
       case "content":
         return {
@@ -183,6 +191,11 @@ export async function startFakeLlm(
               content: response.content,
               model: request.model,
               id: `chatcmpl-fake-${++sequence}`,
+              usage: response.usage ?? {
+                // About four characters a token, as a real tokenizer roughly counts.
+                prompt_tokens: Math.ceil(raw.length / 4),
+                completion_tokens: Math.ceil(response.content.length / 4),
+              },
             }),
           ),
         };
@@ -261,8 +274,13 @@ export async function startFakeLlm(
   };
 }
 
-/** The fields of a chat completion the SDK reads; no usage or logprobs, which the Worker ignores. */
-function chatCompletion(c: { content: string; model: string; id: string }): Record<string, unknown> {
+/** The fields of a chat completion the SDK reads, `usage` included (the tenant's spend); no logprobs. */
+function chatCompletion(c: {
+  content: string;
+  model: string;
+  id: string;
+  usage: FakeUsage;
+}): Record<string, unknown> {
   return {
     id: c.id,
     object: "chat.completion",
@@ -276,6 +294,10 @@ function chatCompletion(c: { content: string; model: string; id: string }): Reco
         logprobs: null,
       },
     ],
+    usage: {
+      ...c.usage,
+      total_tokens: c.usage.prompt_tokens + c.usage.completion_tokens,
+    },
   };
 }
 
@@ -299,8 +321,23 @@ function toResponse(value: unknown): FakeLlmResponse | null {
     return null;
   }
   switch (value.kind) {
-    case "content":
-      return typeof value.content === "string" ? { kind: "content", content: value.content } : null;
+    case "content": {
+      if (typeof value.content !== "string") {
+        return null;
+      }
+      if (value.usage === undefined) {
+        return { kind: "content", content: value.content };
+      }
+      const { usage } = value;
+      const count = (n: unknown): n is number => typeof n === "number" && Number.isInteger(n) && n >= 0;
+      return isRecord(usage) && count(usage.prompt_tokens) && count(usage.completion_tokens)
+        ? {
+            kind: "content",
+            content: value.content,
+            usage: { prompt_tokens: usage.prompt_tokens, completion_tokens: usage.completion_tokens },
+          }
+        : null;
+    }
     case "status": {
       const { status, body } = value;
       if (typeof status !== "number" || !Number.isInteger(status) || status < 200 || status > 599) {

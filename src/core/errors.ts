@@ -14,7 +14,11 @@ export type DomainErrorCode =
   /** The tenant's definition limit would be passed. */
   | "DEFINITION_LIMIT_EXCEEDED"
   /** A dependency (database, KV) cannot be reached now; retrying later may work. */
-  | "UNAVAILABLE";
+  | "UNAVAILABLE"
+  /** An Idempotency-Key sent again with another request (method, path or body). */
+  | "IDEMPOTENCY_KEY_REUSED"
+  /** An Idempotency-Key whose first request's answer is not stored (yet). */
+  | "IDEMPOTENCY_KEY_IN_USE";
 
 export class DomainError extends Error {
   constructor(

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  date,
   index,
   integer,
   jsonb,
@@ -27,6 +28,11 @@ export const tenants = pgTable("tenants", {
   definitionCount: integer("definition_count").notNull().default(0),
   /** A request that would create definitions past it is refused whole (422). */
   definitionLimit: integer("definition_limit").notNull().default(10_000),
+  /**
+   * LLM tokens (prompt + completion) the tenant may spend per UTC month; null: no cap. Past it,
+   * requests still succeed without the LLM (`npm run admin -- tenant set-llm-budget`).
+   */
+  llmTokenBudget: bigint("llm_token_budget", { mode: "number" }),
   createdAt: createdAt(),
 });
 
@@ -201,4 +207,80 @@ export const contactActivities = pgTable(
     createdAt: createdAt(),
   },
   (t) => [index("contact_activities_contact_idx").on(t.contactId, t.createdAt)],
+);
+
+/**
+ * Idempotency-Key claims, per API key (issue 15). A row is inserted by the statement that does the
+ * request's writes, so it exists only if they committed; the response is stored after it was sent
+ * (`response_*` stay null until then). Rows older than 24 hours are free: the next claim takes
+ * them over, and the deferred response save prunes a key's expired rows.
+ */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    apiKeyId: uuid("api_key_id")
+      .notNull()
+      .references(() => apiKeys.id, { onDelete: "cascade" }),
+    /** The client's Idempotency-Key header, as sent (1-255 printable ASCII). */
+    key: text("key").notNull(),
+    /** Hex SHA-256 of method, path and raw body: the same key with another request is a 422. */
+    requestHash: text("request_hash").notNull(),
+    /** Unique per request: tells a statement whether the row is its own claim or an earlier one. */
+    claimToken: uuid("claim_token").notNull(),
+    claimedAt: timestamp("claimed_at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+    requestId: text("request_id").notNull(),
+    responseStatus: integer("response_status"),
+    responseType: text("response_type"),
+    /** The body exactly as sent (our bodies are UTF-8 JSON text). */
+    responseBody: text("response_body"),
+    respondedAt: timestamp("responded_at", { withTimezone: true, precision: 3 }),
+  },
+  (t) => [
+    primaryKey({ columns: [t.apiKeyId, t.key] }),
+    index("idempotency_keys_expiry_idx").on(t.apiKeyId, t.claimedAt),
+  ],
+);
+
+/**
+ * Usage, append-only: one row per metered statement (never updated, so concurrent requests of a
+ * tenant never queue on a counter row), rolled up per UTC day on read. No foreign key on purpose:
+ * its check would take a KEY SHARE lock on the tenant row, which the ledger's FOR UPDATE gate
+ * conflicts with, and every metered write would queue behind definition changes.
+ */
+export const usageEvents = pgTable("usage_events", {
+  /** uuidv7 (PG 18): time-ordered, so new rows land at the end of the index. */
+  id: uuid("id").primaryKey().default(sql`uuidv7()`),
+  tenantId: uuid("tenant_id").notNull(),
+  /** The UTC day of the statement (the database's clock). */
+  day: date("day", { mode: "string" }).notNull(),
+  apiKeyId: uuid("api_key_id"),
+  webhookId: uuid("webhook_id"),
+  requestId: text("request_id").notNull(),
+  /** 1 for a request served (2xx, not a replay); 0 for a row that only carries LLM spend. */
+  requests: integer("requests").notNull().default(0),
+  /** Values stored or cleared. */
+  fieldsWritten: integer("fields_written").notNull().default(0),
+  contactsCreated: integer("contacts_created").notNull().default(0),
+  llmCalls: integer("llm_calls").notNull().default(0),
+  promptTokens: integer("prompt_tokens").notNull().default(0),
+  completionTokens: integer("completion_tokens").notNull().default(0),
+  createdAt: createdAt(),
+});
+
+/**
+ * LLM tokens per tenant per UTC month, in 8 shards: the budget check reads at most 8 rows, and
+ * concurrent LLM requests of a tenant add to a random shard, so they rarely wait on one another.
+ * Written only by statements that follow an LLM call. No foreign key, as for usage_events.
+ */
+export const llmSpendShards = pgTable(
+  "llm_spend_shards",
+  {
+    tenantId: uuid("tenant_id").notNull(),
+    /** The first day of the UTC month. */
+    month: date("month", { mode: "string" }).notNull(),
+    shard: integer("shard").notNull(),
+    calls: integer("calls").notNull().default(0),
+    tokens: bigint("tokens", { mode: "number" }).notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.month, t.shard] })],
 );

@@ -12,6 +12,8 @@ export const ErrorCodeSchema = z.enum([
   "PAYLOAD_TOO_LARGE",
   "UNSUPPORTED_MEDIA_TYPE",
   "DEFINITION_LIMIT_EXCEEDED",
+  "IDEMPOTENCY_KEY_IN_USE",
+  "IDEMPOTENCY_KEY_REUSED",
   "RATE_LIMITED",
   "INTERNAL_SERVER_ERROR",
   "SERVICE_UNAVAILABLE",
@@ -27,6 +29,8 @@ export const STATUS_OF = {
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   DEFINITION_LIMIT_EXCEEDED: 422,
+  IDEMPOTENCY_KEY_IN_USE: 409,
+  IDEMPOTENCY_KEY_REUSED: 422,
   RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
   SERVICE_UNAVAILABLE: 503,
@@ -82,17 +86,22 @@ const CODE_OF_DOMAIN = {
   CONFLICT: "CONFLICT",
   DEFINITION_LIMIT_EXCEEDED: "DEFINITION_LIMIT_EXCEEDED",
   UNAVAILABLE: "SERVICE_UNAVAILABLE",
+  IDEMPOTENCY_KEY_REUSED: "IDEMPOTENCY_KEY_REUSED",
+  IDEMPOTENCY_KEY_IN_USE: "IDEMPOTENCY_KEY_IN_USE",
 } as const satisfies Record<DomainErrorCode, ErrorCode>;
 
 /** The only place a domain outcome becomes an HTTP status. */
 export function fromDomainError(err: DomainError): ApiError {
   const code = CODE_OF_DOMAIN[err.code];
+  const retryAfter = (err.details as { retry_after_seconds?: unknown } | undefined)?.retry_after_seconds;
   const headers: Record<string, string> | undefined =
     code === "SERVICE_UNAVAILABLE"
       ? { "Retry-After": RETRY_AFTER_SECONDS }
       : code === "UNAUTHORIZED"
         ? { "WWW-Authenticate": 'ApiKey header="x-api-key", Bearer' }
-        : undefined;
+        : typeof retryAfter === "number"
+          ? { "Retry-After": String(retryAfter) }
+          : undefined;
   return new ApiError(code, err.message, err.details, headers);
 }
 

@@ -9,6 +9,10 @@ const DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   UNSUPPORTED_MEDIA_TYPE: "Unsupported content type.",
   DEFINITION_LIMIT_EXCEEDED:
     "The request would create custom field definitions past the tenant's limit; nothing was written.",
+  IDEMPOTENCY_KEY_IN_USE:
+    "The Idempotency-Key's first request was applied and its answer is not stored yet: retry after Retry-After (1 s). Without Retry-After, the answer was lost and will not come: the request was applied once; read the resource, or send a new key.",
+  IDEMPOTENCY_KEY_REUSED:
+    "The Idempotency-Key was used in the last 24 hours for another request (another method, path or body); nothing was written.",
   RATE_LIMITED: "Too many requests for this API key, client or tenant; see the Retry-After header.",
   INTERNAL_SERVER_ERROR: "Unexpected error; nothing was written.",
   SERVICE_UNAVAILABLE:
@@ -31,13 +35,29 @@ const COMMON: readonly ErrorCode[] = [
 export function errorResponses(
   ...codes: ErrorCode[]
 ): Record<number, { description: string; schema: typeof ErrorBodySchema }> {
-  const wanted = new Set<ErrorCode>([...COMMON, ...codes]);
+  const wanted = [...new Set<ErrorCode>([...COMMON, ...codes])].sort((a, b) => STATUS_OF[a] - STATUS_OF[b]);
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of wanted) {
+    byStatus.set(STATUS_OF[code], [...(byStatus.get(STATUS_OF[code]) ?? []), code]);
+  }
+  // Two codes with one status (422: the definition limit, a reused Idempotency-Key) are both
+  // described, each under its code.
+  const describe = (shared: ErrorCode[]): string => {
+    const [only] = shared;
+    return shared.length === 1 && only
+      ? (DESCRIPTIONS[only] ?? only)
+      : shared.map((code) => `\`${code}\`: ${DESCRIPTIONS[code] ?? code}`).join(" ");
+  };
   return Object.fromEntries(
-    [...wanted]
-      .sort((a, b) => STATUS_OF[a] - STATUS_OF[b])
-      .map((code) => [STATUS_OF[code], { description: DESCRIPTIONS[code] ?? code, schema: ErrorBodySchema }]),
+    [...byStatus].map(([status, shared]) => [
+      status,
+      { description: describe(shared), schema: ErrorBodySchema },
+    ]),
   );
 }
+
+/** The errors a write route with `Idempotency-Key` adds (src/http/idempotency.ts). */
+export const IDEMPOTENCY_ERRORS: readonly ErrorCode[] = ["IDEMPOTENCY_KEY_IN_USE", "IDEMPOTENCY_KEY_REUSED"];
 
 /** What every route that reads a body can answer on top of its own errors. */
 export const BODY_ERRORS: readonly ErrorCode[] = [

@@ -1,7 +1,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { DomainError } from "../core/errors";
+import { IdempotentReplay } from "../services/idempotency";
 import { ApiError, type ErrorBody, type ErrorCode, fromDomainError, STATUS_OF } from "./api-error";
+import { replayedResponse } from "./idempotency";
 
 export function errorBody(c: Context, code: ErrorCode, message: string, details?: unknown): ErrorBody {
   const requestId: string = c.get("requestId") ?? "";
@@ -21,6 +23,10 @@ const codeOfStatus = (status: number): ErrorCode => {
 
 /** Turns anything thrown into the single error body shape; unknown errors become an opaque 500. */
 export function handleError(thrown: Error, c: Context): Response {
+  if (thrown instanceof IdempotentReplay) {
+    // Not an error: the first answer to this Idempotency-Key, as it was sent.
+    return replayedResponse(c, thrown.response);
+  }
   const err = thrown instanceof DomainError ? fromDomainError(thrown) : thrown;
   if (err instanceof ApiError) {
     if (err.code === "INTERNAL_SERVER_ERROR" || err.code === "SERVICE_UNAVAILABLE") {

@@ -4,19 +4,25 @@ import { webCryptoHmac } from "../adapters/crypto/hmac";
 import { createDatabase } from "../adapters/db/client";
 import { createCallerStore, createContactStore } from "../adapters/db/contact-store";
 import { createDefinitionStore } from "../adapters/db/definition-store";
+import { createIdempotencyStore } from "../adapters/db/idempotency-sql";
 import { createMetadataStore } from "../adapters/db/metadata-store";
+import { createUsageStore } from "../adapters/db/usage-sql";
 import { createWebhookStore } from "../adapters/db/webhook-store";
 import { createProjectionStore } from "../adapters/kv/projection-store";
 import { createMatcherBinding } from "../adapters/llm/matcher-binding";
 import type { DefinitionsSnapshot } from "../core/fields/definition";
 import { NO_LLM_CALL } from "../core/matching/llm-report";
+import type { TenantSpend } from "../core/usage/llm-budget";
 import { ConfigSchema, type HonoEnv } from "../env";
 import { BoundedCache } from "../services/bounded-cache";
 import type { Deps, IsolateState, RequestMeter } from "../services/deps";
-import { VerifiedCallers } from "../services/verified-callers";
+import { LLM_CALLER_MS, VerifiedCallers } from "../services/verified-callers";
 import { ApiError } from "./api-error";
 
-type Stores = Pick<Deps, "metadata" | "contacts" | "callers" | "definitions" | "webhooks">;
+type Stores = Pick<
+  Deps,
+  "metadata" | "contacts" | "callers" | "definitions" | "webhooks" | "idempotency" | "usage" | "metering"
+>;
 
 /**
  * Per isolate: workerd keeps the env as one object per isolate, so what depends only on it (config,
@@ -45,6 +51,9 @@ function envState(env: HonoEnv["Bindings"]) {
       callers: createCallerStore(db),
       definitions: createDefinitionStore(db),
       webhooks: createWebhookStore(db),
+      idempotency: createIdempotencyStore(db),
+      usage: createUsageStore(db),
+      metering: config.METERING === "on",
     },
     isolate: {
       verified: new VerifiedCallers(clock),
@@ -58,6 +67,8 @@ function envState(env: HonoEnv["Bindings"]) {
       }),
       floors: new BoundedCache<number>({ ttlMs: 10 * 60_000, maxEntries: 10_000, clock }),
       refreshing: new Map<string, Promise<void>>(),
+      // As fresh as the key confirmation an LLM call needs anyway (see services/usage.ts).
+      spend: new BoundedCache<TenantSpend>({ ttlMs: LLM_CALLER_MS, maxEntries: 10_000, clock }),
     },
     checkResponses: config.CHECK_RESPONSES === "true",
   };
@@ -69,7 +80,7 @@ function envState(env: HonoEnv["Bindings"]) {
 export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
   const { stores, isolate, checkResponses } = envState(c.env);
   const requestId = c.get("requestId");
-  const meter: RequestMeter = { kv: { reads: 0, writes: 0 }, llm: NO_LLM_CALL };
+  const meter: RequestMeter = { kv: { reads: 0, writes: 0 }, llm: NO_LLM_CALL, usage: null };
   const log = (event: string, err: unknown) =>
     console.error(
       JSON.stringify({ request_id: requestId, event, error: err instanceof Error ? err.name : "unknown" }),

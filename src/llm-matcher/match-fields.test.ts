@@ -25,7 +25,7 @@ function countingLlm(): LlmClient & { calls: number } {
     calls: 0,
     async complete() {
       llm.calls++;
-      return "{}";
+      return { content: "{}" };
     },
   };
   return llm;
@@ -62,14 +62,16 @@ describe("matchFields", () => {
 
   it("uses a grounded rewrite only when the value as sent does not format", async () => {
     const { deps, reports } = stage({
-      complete: async () =>
-        JSON.stringify({
+      complete: async () => ({
+        content: JSON.stringify({
           mappings: [
             { key: "staff", field: "employees", value: "500" },
             { key: "headcount", field: "employees", value: "999" },
           ],
           extracted: [],
         }),
+        usage: { promptTokens: 812, completionTokens: 41 },
+      }),
     });
     const result = await matchWith(
       [field("staff", "about 500"), field("headcount", "about 20")],
@@ -79,23 +81,30 @@ describe("matchFields", () => {
     expect([...result.mapped].map(([k, m]) => [k, m.value])).toEqual([["staff", "500"]]);
     // Written, but not remembered: only the model's rewrite made the value fit.
     expect(result.learnedAliases).toEqual([]);
-    expect(reports).toEqual([{ calls: 1, durationMs: 0, outcome: "ok" }]);
+    // The provider's usage travels in the report: it is the tenant's spend.
+    expect(reports).toEqual([
+      { calls: 1, durationMs: 0, outcome: "ok", promptTokens: 812, completionTokens: 41 },
+    ]);
   });
 
   it("rejects the whole answer when it names a key it was not asked about", async () => {
     const { deps, reports } = stage({
-      complete: async () =>
-        JSON.stringify({ mappings: [{ key: "other", field: "b", value: null }], extracted: [] }),
+      complete: async () => ({
+        content: JSON.stringify({ mappings: [{ key: "other", field: "b", value: null }], extracted: [] }),
+        usage: { promptTokens: 300, completionTokens: 12 },
+      }),
     });
     const result = await matchWith([field("a", "x")], [def("b")], deps);
     expect(result.mapped.size).toBe(0);
-    expect(reports[0]?.outcome).toBe("invalid_answer");
+    // Rejected, but paid for: the tokens still count.
+    expect(reports[0]).toMatchObject({ outcome: "invalid_answer", promptTokens: 300, completionTokens: 12 });
   });
 
   it("accepts JSON wrapped in a markdown fence", async () => {
     const { deps } = stage({
-      complete: async () =>
-        '```json\n{"mappings": [{"key": "a", "field": "b", "value": null}], "extracted": []}\n```',
+      complete: async () => ({
+        content: '```json\n{"mappings": [{"key": "a", "field": "b", "value": null}], "extracted": []}\n```',
+      }),
     });
     expect((await matchWith([field("a", "x")], [def("b")], deps)).mapped.get("a")?.definition.key).toBe("b");
   });
@@ -112,7 +121,7 @@ function scripted(answer: ScriptedAnswer): LlmClient & { users: string[] } {
     users: [] as string[],
     async complete(request: { user: string }) {
       llm.users.push(request.user);
-      return JSON.stringify(answer);
+      return { content: JSON.stringify(answer) };
     },
   };
   return llm;

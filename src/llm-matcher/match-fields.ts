@@ -1,8 +1,8 @@
-import type { LlmClient } from "../adapters/llm/llm-client";
+import type { LlmAnswer, LlmClient } from "../adapters/llm/llm-client";
 import type { FieldDefinition } from "../core/fields/definition";
 import { interpretAnswer } from "../core/matching/interpret-answer";
 import { buildPrompt } from "../core/matching/llm-prompt";
-import type { LlmCallReport } from "../core/matching/llm-report";
+import { type LlmCallReport, noCall } from "../core/matching/llm-report";
 import { NO_RESOLUTION, type Resolution } from "../core/matching/resolution";
 import type { UnmatchedField } from "../core/matching/unmatched-field";
 
@@ -22,16 +22,16 @@ export async function matchFields(
   deps: { llm: LlmClient | undefined; clock: () => number },
 ): Promise<MatchResult> {
   if (!deps.llm) {
-    return { resolution: NO_RESOLUTION, report: { calls: 0, durationMs: 0, outcome: "not_configured" } };
+    return { resolution: NO_RESOLUTION, report: noCall("not_configured") };
   }
   if (fields.length === 0 || definitions.length === 0) {
-    return { resolution: NO_RESOLUTION, report: { calls: 0, durationMs: 0, outcome: "skipped" } };
+    return { resolution: NO_RESOLUTION, report: noCall("skipped") };
   }
   const prompt = buildPrompt(fields, definitions);
   const started = deps.clock();
-  let content: string;
+  let answer: LlmAnswer;
   try {
-    content = await deps.llm.complete({
+    answer = await deps.llm.complete({
       system: prompt.system,
       user: prompt.user,
       schemaName: "field_mapping",
@@ -40,10 +40,26 @@ export async function matchFields(
   } catch {
     return {
       resolution: NO_RESOLUTION,
-      report: { calls: 1, durationMs: deps.clock() - started, outcome: "failed" },
+      report: {
+        calls: 1,
+        durationMs: deps.clock() - started,
+        outcome: "failed",
+        promptTokens: 0,
+        completionTokens: 0,
+      },
     };
   }
   const durationMs = deps.clock() - started;
-  const { outcome, resolution } = interpretAnswer(content, prompt.asked, prompt.offered);
-  return { resolution, report: { calls: 1, durationMs, outcome } };
+  const { outcome, resolution } = interpretAnswer(answer.content, prompt.asked, prompt.offered);
+  // An answer that fails validation was still paid for: its tokens are reported all the same.
+  return {
+    resolution,
+    report: {
+      calls: 1,
+      durationMs,
+      outcome,
+      promptTokens: answer.usage?.promptTokens ?? 0,
+      completionTokens: answer.usage?.completionTokens ?? 0,
+    },
+  };
 }

@@ -57,6 +57,19 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], meta: Documen
       };
       return { name, in: "path", required: true, description, example, schema: rest };
     });
+    for (const [where, shape] of [
+      ["query", route.query?.def.shape ?? {}],
+      ["header", route.headers?.def.shape ?? {}],
+    ] as const) {
+      for (const [name, schema] of Object.entries(shape)) {
+        const optional = (schema as z.ZodMiniType)._zod.optin === "optional";
+        const { description, example, ...rest } = json(schema as z.ZodMiniType) as {
+          description?: string;
+          example?: unknown;
+        };
+        parameters.push({ name, in: where, required: !optional, description, example, schema: rest });
+      }
+    }
     const operation = {
       operationId: route.operationId,
       tags: route.tags,
@@ -82,6 +95,16 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], meta: Documen
           status,
           {
             description: response.description,
+            ...(response.headers
+              ? {
+                  headers: Object.fromEntries(
+                    Object.entries(response.headers).map(([name, header]) => [
+                      name,
+                      { description: header.description, schema: json(header.schema) },
+                    ]),
+                  ),
+                }
+              : {}),
             ...(response.schema
               ? { content: { "application/json": { schema: json(response.schema) } } }
               : {}),

@@ -17,8 +17,19 @@ export interface RouteSpec {
   /** Omitted: the route needs no API key. */
   secured?: boolean;
   params?: z.ZodMiniObject;
+  /** Query parameters (documented as `in: query`; optional ones as not required). */
+  query?: z.ZodMiniObject;
+  /** Request headers the operation reads (documented as `in: header` parameters). */
+  headers?: z.ZodMiniObject;
   body?: { description?: string; content: Record<string, Schema> };
-  responses: Record<number, { description: string; schema?: Schema }>;
+  responses: Record<
+    number,
+    {
+      description: string;
+      schema?: Schema;
+      headers?: Record<string, { description: string; schema: Schema }>;
+    }
+  >;
 }
 
 export const defineRoute = <T extends RouteSpec>(spec: T): T => spec;

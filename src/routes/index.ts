@@ -9,6 +9,7 @@ import { deleteCustomFieldRoute, registerDeleteCustomField } from "./custom-fiel
 import { deleteAliasRoute, registerDeleteAlias } from "./custom-fields/delete-alias";
 import { listCustomFieldsRoute, registerListCustomFields } from "./custom-fields/list";
 import { putCustomFieldRoute, registerPutCustomField } from "./custom-fields/put";
+import { getUsageRoute, registerGetUsage } from "./usage/get-usage";
 import { receiveSubmissionRoute, registerReceiveSubmission } from "./webhooks/receive-submission";
 
 /**
@@ -26,6 +27,8 @@ export const ROUTES: readonly { spec: RouteSpec; register: (app: Hono<HonoEnv>) 
   { spec: putCustomFieldRoute, register: registerPutCustomField },
   { spec: deleteCustomFieldRoute, register: registerDeleteCustomField },
   { spec: deleteAliasRoute, register: registerDeleteAlias },
+  // What the tenant spends (issue 15)
+  { spec: getUsageRoute, register: registerGetUsage },
   // Form builders' webhooks (a URL token instead of an API key)
   { spec: receiveSubmissionRoute, register: registerReceiveSubmission },
 ];

@@ -17,8 +17,13 @@ export async function ensureVerified(deps: Deps, caller: Caller, withinMs = KNOW
   if (deps.isolate.verified.within(caller.keyHash, withinMs)) {
     return;
   }
-  if (!(await deps.callers.verify(caller))) {
+  const check = await deps.callers.verify(caller);
+  if (!check.ok) {
     throw unauthenticated(caller);
   }
   deps.isolate.verified.remember(caller.keyHash);
+  // The same statement read the tenant's LLM spend: the budget check before a call needs no other.
+  if (check.spend) {
+    deps.isolate.spend.set(caller.tenantId, check.spend);
+  }
 }

@@ -1,4 +1,5 @@
 import { DomainError } from "../core/errors";
+import type { IdempotencyClaim } from "../core/idempotency/idempotency";
 import type { UpdatedField } from "../core/metadata/item-results";
 import type { MetadataEntry } from "../core/metadata/metadata-value";
 import { normalizeEntries } from "../core/metadata/normalize-entries";
@@ -6,16 +7,21 @@ import { unauthenticated } from "./caller";
 import type { Deps } from "./deps";
 import type { Caller, Contact } from "./ports";
 import { updateMetadata } from "./update-metadata";
+import { meterServed, usageRecord } from "./usage";
 
 /** The contact with all its values: one statement (the credential, the contact and its fields). */
-export async function getContactInfo(deps: Deps, input: { caller: Caller; contactId: string }) {
-  const found = await deps.contacts.info(input);
+export async function getContactInfo(
+  deps: Deps,
+  input: { caller: Caller; requestId: string; contactId: string },
+) {
+  const found = await deps.contacts.info({ ...input, usage: usageRecord(deps, input.requestId) });
   if (found.status === "unauthorized") {
     throw unauthenticated(input.caller);
   }
   if (found.status === "not_found") {
     throw new DomainError("NOT_FOUND", `contact ${input.contactId} not found`);
   }
+  meterServed(deps, input.caller, { requests: 1 });
   const metadata: Record<string, string> = Object.create(null);
   for (const field of found.fields) {
     if (field.value !== null) {
@@ -37,6 +43,7 @@ export async function createContact(
     requestId: string;
     contact: { name: string | null; email: string | null; phone: string | null };
     entries: readonly MetadataEntry[];
+    idempotency?: IdempotencyClaim | undefined;
   },
 ): Promise<Contact & { fields: UpdatedField[] }> {
   // Bad keys refuse the request before anything exists.
@@ -48,6 +55,7 @@ export async function createContact(
     requestId: input.requestId,
     items: [{ contactId: id, entries: input.entries }],
     create: [{ id, ...input.contact, created_at: now, updated_at: now }],
+    idempotency: input.idempotency,
   });
   const [created] = outcome.created;
   const [result] = outcome.results;

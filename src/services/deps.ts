@@ -1,5 +1,6 @@
 import type { DefinitionsSnapshot } from "../core/fields/definition";
 import type { LlmCallReport } from "../core/matching/llm-report";
+import type { TenantSpend } from "../core/usage/llm-budget";
 import type { BoundedCache } from "./bounded-cache";
 import type {
   CallerStore,
@@ -7,8 +8,10 @@ import type {
   DefinitionStore,
   FieldMatcher,
   Hmac,
+  IdempotencyStore,
   MetadataStore,
   ProjectionStore,
+  UsageStore,
   WebhookStore,
 } from "./ports";
 import type { VerifiedCallers } from "./verified-callers";
@@ -21,12 +24,20 @@ export interface IsolateState {
   floors: BoundedCache<number>;
   /** Projection refreshes under way, so a burst of requests starts one, not one each. */
   refreshing: Map<string, Promise<void>>;
+  /** Per tenant, the LLM budget and month-to-date spend the last statement answered (10 s). */
+  spend: BoundedCache<TenantSpend>;
 }
 
 /** What one request costs, reported in Server-Timing (and counted by the benchmark). */
 export interface RequestMeter {
   kv: { reads: number; writes: number };
   llm: LlmCallReport;
+  /**
+   * Set once the database confirmed the caller and recorded the request's usage: the tenant, and
+   * what was counted (requests 0: a replay, or a row carrying only LLM tokens). Feeds the
+   * Analytics Engine data point; null for requests refused before any statement.
+   */
+  usage: { tenantId: string; requests: number; fieldsWritten: number; contactsCreated: number } | null;
 }
 
 /** Everything a service may use; built once per request by src/http/services.ts. */
@@ -37,6 +48,10 @@ export interface Deps {
   definitions: DefinitionStore;
   projections: ProjectionStore;
   webhooks: WebhookStore;
+  idempotency: IdempotencyStore;
+  usage: UsageStore;
+  /** Usage rows and spend recorded by the statements (off only to measure its cost: METERING=off). */
+  metering: boolean;
   hmac: Hmac;
   /** Stage 2 (the LLM Worker); absent when none is bound: unmatched keys then become new fields. */
   matcher: FieldMatcher | undefined;

@@ -2,11 +2,14 @@
 // services sequence them. Nothing here has business rules.
 import type { DefinitionsSnapshot, FieldDefinition, FieldType } from "../core/fields/definition";
 import type { DefinitionsDelta } from "../core/fields/definitions-delta";
+import type { EarlierClaim, IdempotencyClaim, StoredResponse } from "../core/idempotency/idempotency";
 import type { LlmCallReport } from "../core/matching/llm-report";
 import type { Resolution } from "../core/matching/resolution";
 import type { UnmatchedField } from "../core/matching/unmatched-field";
 import type { StoredField } from "../core/metadata/item-results";
 import type { FieldWrite } from "../core/metadata/plan-update";
+import type { TenantSpend } from "../core/usage/llm-budget";
+import type { UsageDay, UsageRecord } from "../core/usage/usage-record";
 import type { ContactHint } from "../core/webhooks/contact-hint";
 
 /** Who is calling: the tenant the credential claims and its hash, verified by the database. */
@@ -32,8 +35,14 @@ export type ApplyOutcome =
   | { status: "unauthorized" }
   | { status: "duplicate" }
   | { status: "limit_exceeded"; limit: number; count: number; keys: string[] }
+  /** `requireContacts` and a contact is missing: the statement refused itself, nothing written. */
+  | { status: "not_found" }
+  /** The Idempotency-Key is held by an earlier request: nothing was written. */
+  | { status: "claimed_earlier"; earlier: EarlierClaim; spend: TenantSpend | null }
   | {
       status: "ok";
+      /** The tenant's LLM budget and this month's spend, this statement's call included. */
+      spend: TenantSpend | null;
       /** The tenant's definitions version after the statement. */
       version: number;
       /** The contacts this request created (`create`). */
@@ -58,18 +67,26 @@ export interface MetadataStore {
     deliveryId?: string | undefined;
     /** Contacts to create in the same statement (their ids chosen by the caller); items may name them. */
     create?: readonly { id: string; name: string | null; email: string | null; phone: string | null }[];
+    /** Single-contact requests: a missing contact refuses the whole statement (404, nothing written). */
+    requireContacts?: boolean;
+    /** Claimed by the statement; every write is gated on the claim (src/adapters/db/idempotency-sql.ts). */
+    idempotency?: IdempotencyClaim | undefined;
+    /** Usage to record with the writes; null: metering off. */
+    usage?: UsageRecord | null;
   }): Promise<ApplyOutcome>;
 }
 
 export interface CallerStore {
-  /** Is this credential live for its tenant? One cheap statement. */
-  verify(caller: Caller): Promise<boolean>;
+  /** Is this credential live for its tenant? One cheap statement, which also reads the LLM spend. */
+  verify(caller: Caller): Promise<{ ok: boolean; spend: TenantSpend | null }>;
 }
 
 export interface ContactStore {
   info(input: {
     caller: Caller;
     contactId: string;
+    /** The read's usage row, appended by the same statement; null: metering off. */
+    usage?: UsageRecord | null;
   }): Promise<
     | { status: "unauthorized" }
     | { status: "not_found" }
@@ -113,8 +130,10 @@ export interface DefinitionInput {
 /** The definitions ledger in Postgres. Every write bumps the tenant's version and returns the snapshot. */
 export interface DefinitionStore {
   snapshot(tenantId: string): Promise<DefinitionsSnapshot>;
+  /** `usage`: the request's usage row, appended by the same statement (null: metering off). */
   list(
     caller: Caller,
+    usage?: UsageRecord | null,
   ): Promise<
     | { status: "unauthorized" }
     | { status: "ok"; definitions: DefinitionRecord[]; count: number; limit: number; version: number }
@@ -123,8 +142,10 @@ export interface DefinitionStore {
     caller: Caller,
     definition: DefinitionInput & { names: readonly { name: string; kind: "key" | "label" | "alias" }[] },
     requestId: string,
+    options?: { idempotency?: IdempotencyClaim | undefined; usage?: UsageRecord | null },
   ): Promise<
     | { status: "unauthorized" }
+    | { status: "claimed_earlier"; earlier: EarlierClaim }
     | { status: "conflict"; names: { name: string; owner: string }[] }
     | { status: "limit_exceeded"; limit: number; count: number; keys: string[] }
     | { status: "ok"; created: boolean; definition: DefinitionRecord; delta: DefinitionsDelta }
@@ -132,6 +153,7 @@ export interface DefinitionStore {
   remove(
     caller: Caller,
     definitionId: string,
+    usage?: UsageRecord | null,
   ): Promise<
     { status: "unauthorized" } | { status: "not_found" } | { status: "ok"; delta: DefinitionsDelta }
   >;
@@ -139,6 +161,7 @@ export interface DefinitionStore {
     caller: Caller,
     definitionId: string,
     alias: string,
+    usage?: UsageRecord | null,
   ): Promise<
     { status: "unauthorized" } | { status: "not_found" } | { status: "ok"; delta: DefinitionsDelta }
   >;
@@ -158,6 +181,7 @@ export interface WebhookLookup {
   replays: Record<string, unknown>;
   /** The contact each candidate hint names, by the hint's label. */
   contacts: Record<string, string | null>;
+  spend: TenantSpend | null;
 }
 
 export interface WebhookStore {
@@ -180,4 +204,23 @@ export interface FieldMatcher {
 /** HMAC-SHA256 checks in constant time (WebCrypto), for webhook signatures. */
 export interface Hmac {
   verify(secret: string, message: Uint8Array, signature: Uint8Array): Promise<boolean>;
+}
+
+/** Idempotency-Key responses, stored after they were sent (the claim itself rides in the write). */
+export interface IdempotencyStore {
+  /** Stores the response of the request that holds the claim (by its token); prunes expired claims. */
+  saveResponse(input: { caller: Caller; claim: IdempotencyClaim; response: StoredResponse }): Promise<void>;
+}
+
+/** Usage per tenant per UTC day (append-only rows, rolled up on read) and the LLM spend. */
+export interface UsageStore {
+  /** The days of a range, and this month's LLM spend; records the read itself as a request. */
+  days(input: {
+    caller: Caller;
+    from: string;
+    to: string;
+    record: UsageRecord | null;
+  }): Promise<{ status: "unauthorized" } | { status: "ok"; days: UsageDay[]; spend: TenantSpend }>;
+  /** The tokens of an LLM call whose statement refused itself (nothing else of it was written). */
+  recordSpend(input: { caller: Caller; record: UsageRecord }): Promise<void>;
 }

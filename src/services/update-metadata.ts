@@ -1,5 +1,7 @@
 import { DomainError } from "../core/errors";
 import type { FieldDefinition } from "../core/fields/definition";
+import type { IdempotencyClaim } from "../core/idempotency/idempotency";
+import { noCall } from "../core/matching/llm-report";
 import { NO_RESOLUTION, type Resolution } from "../core/matching/resolution";
 import { type ItemResult, itemResults, type UpdatedField } from "../core/metadata/item-results";
 import {
@@ -12,8 +14,9 @@ import {
 import { ensureVerified, unauthenticated } from "./caller";
 import { keepDefinitionsCurrent, loadDefinitions } from "./definitions";
 import type { Deps } from "./deps";
+import { answerEarlierClaim } from "./idempotency";
 import type { Caller, Contact } from "./ports";
-import { LLM_CALLER_MS } from "./verified-callers";
+import { addOwnSpend, llmAllowance, meterServed, noteSpend, recordRefusedSpend, usageRecord } from "./usage";
 
 export interface UpdateInput {
   caller: Caller;
@@ -23,6 +26,10 @@ export interface UpdateInput {
   deliveryId?: string | undefined;
   /** Contacts to create in the same statement; items name them by the ids given here. */
   create?: readonly Contact[];
+  /** Single-contact requests: a missing contact is a 404 for the whole request, nothing written. */
+  requireContacts?: boolean;
+  /** The request's Idempotency-Key, claimed by the statement that writes. */
+  idempotency?: IdempotencyClaim | undefined;
 }
 
 export interface UpdateOutcome {
@@ -51,8 +58,13 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
   await ensureVerified(deps, caller);
   const snapshot = await loadDefinitions(deps, caller.tenantId);
   const matched = matchItems(prepared, snapshot.definitions);
-  const resolution = await resolveUnmatched(deps, caller, matched.asked, snapshot.definitions);
-  const plan = planUpdate(matched, resolution, { tenantId: caller.tenantId });
+  const { resolution, budgetSpent } = await resolveUnmatched(
+    deps,
+    caller,
+    matched.asked,
+    snapshot.definitions,
+  );
+  const plan = planUpdate(matched, resolution, { tenantId: caller.tenantId, llmBudgetSpent: budgetSpent });
 
   const sent = plan.items.flatMap((item) => ("writes" in item ? [item] : []));
   const applied = await deps.metadata.apply({
@@ -63,13 +75,26 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
     learnedAliases: plan.learnedAliases,
     deliveryId: input.deliveryId,
     create: (input.create ?? []).map(({ id, name, email, phone }) => ({ id, name, email, phone })),
+    requireContacts: input.requireContacts ?? false,
+    idempotency: input.idempotency,
+    usage: usageRecord(deps, input.requestId),
   });
   switch (applied.status) {
     case "unauthorized":
       throw unauthenticated(caller);
     case "duplicate":
+      meterServed(deps, caller, { requests: 0 });
       return { duplicate: true, results: [], created: [] };
+    case "claimed_earlier":
+      // Nothing written; this request's LLM call (if any) was recorded by the statement.
+      noteSpend(deps, caller.tenantId, applied.spend);
+      meterServed(deps, caller, { requests: 0 });
+      return answerEarlierClaim(applied.earlier, input.idempotency);
+    case "not_found":
+      recordRefusedSpend(deps, caller, input.requestId);
+      throw new DomainError("NOT_FOUND", `contact ${sent[0]?.contactId ?? "?"} not found`);
     case "limit_exceeded":
+      recordRefusedSpend(deps, caller, input.requestId);
       throw new DomainError(
         "DEFINITION_LIMIT_EXCEEDED",
         `this request would create ${applied.keys.length} custom field definition(s) past the tenant's limit of ${applied.limit}; nothing was written`,
@@ -77,6 +102,15 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
       );
   }
   deps.isolate.verified.remember(caller.keyHash);
+  noteSpend(deps, caller.tenantId, applied.spend);
+  meterServed(deps, caller, {
+    requests: 1,
+    fieldsWritten: applied.items.reduce(
+      (n, fields) => n + (fields?.filter((f) => f.id !== null).length ?? 0),
+      0,
+    ),
+    contactsCreated: applied.created.length,
+  });
   keepDefinitionsCurrent(deps, caller.tenantId, snapshot, applied.version, applied.delta);
   return { duplicate: false, results: itemResults(plan.items, applied.items), created: applied.created };
 }
@@ -84,12 +118,20 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
 /** One contact: its fields, or the item's own error (a bad key: 400, a missing contact: 404). */
 export async function updateContact(
   deps: Deps,
-  input: { caller: Caller; requestId: string; contactId: string; entries: UpdateItem["entries"] },
+  input: {
+    caller: Caller;
+    requestId: string;
+    contactId: string;
+    entries: UpdateItem["entries"];
+    idempotency?: IdempotencyClaim | undefined;
+  },
 ): Promise<UpdatedField[]> {
   const { results } = await updateMetadata(deps, {
     caller: input.caller,
     requestId: input.requestId,
     items: [{ contactId: input.contactId, entries: input.entries }],
+    requireContacts: true,
+    idempotency: input.idempotency,
   });
   for (const result of results) {
     if (!result.ok) {
@@ -102,33 +144,39 @@ export async function updateContact(
 
 /**
  * Stage 2: ONE matcher call for the unmatched keys of all items, only for a caller the database
- * confirmed moments ago (a forged or revoked key never costs the tenant an LLM call). Without a
- * matcher, definitions or a working answer, nothing is resolved: the keys become new fields.
+ * confirmed moments ago (a forged or revoked key never costs the tenant an LLM call) and a tenant
+ * whose monthly LLM budget is not spent. Without a matcher, definitions, budget or a working
+ * answer, nothing is resolved: the keys become new fields.
  */
 async function resolveUnmatched(
   deps: Deps,
   caller: Caller,
   asked: readonly AskedField[],
   definitions: readonly FieldDefinition[],
-): Promise<Resolution> {
+): Promise<{ resolution: Resolution; budgetSpent: boolean }> {
+  const none = { resolution: NO_RESOLUTION, budgetSpent: false };
   if (asked.length === 0 || definitions.length === 0) {
-    return NO_RESOLUTION;
+    return none;
   }
   if (!deps.matcher) {
-    deps.meter.llm = { calls: 0, durationMs: 0, outcome: "not_configured" };
-    return NO_RESOLUTION;
+    deps.meter.llm = noCall("not_configured");
+    return none;
   }
-  await ensureVerified(deps, caller, LLM_CALLER_MS);
+  if ((await llmAllowance(deps, caller)) === "spent") {
+    deps.meter.llm = noCall("budget");
+    return { resolution: NO_RESOLUTION, budgetSpent: true };
+  }
   try {
     const { resolution, report } = await deps.matcher.match(
       asked.map(({ key, sourceKey, value }) => ({ key, sourceKey, value })),
       definitions,
     );
     deps.meter.llm = report;
-    return resolution;
+    addOwnSpend(deps, caller.tenantId);
+    return { resolution, budgetSpent: false };
   } catch (err) {
     deps.log("matcher_failed", err);
-    deps.meter.llm = { calls: 0, durationMs: 0, outcome: "failed" };
-    return NO_RESOLUTION;
+    deps.meter.llm = noCall("failed");
+    return none;
   }
 }

@@ -9,6 +9,7 @@ import {
   ledgerVersion,
   projectionOf,
   putField,
+  query,
   scriptLlm,
   seedContact,
   seedTenant,
@@ -194,5 +195,64 @@ describe("cost per request", () => {
     // Refused by the key check, before the tenant's definitions are read: its cost (and timing)
     // tells nothing about the tenant.
     expect(cost).toEqual({ status: 401, roundTrips: 1, llmCalls: 0, kv: "reads=0 writes=0" });
+  });
+});
+
+// Issue 15: neither safe retries nor metering may add a round trip to a request's path.
+describe("cost of Idempotency-Key and usage metering", () => {
+  const keyed = (t: TenantFixture, key: string, body: unknown) =>
+    call(`/api/public/contact/${t.contactId}/update-metadata`, {
+      method: "POST",
+      headers: { "x-api-key": t.apiKey, "content-type": "application/json", "idempotency-key": key },
+      body: JSON.stringify(body),
+    });
+
+  it("a keyed request costs its one statement (the answer is saved after the response); a replay costs 1 round trip", async () => {
+    const t = await tenantWith100Fields();
+    await updateMetadata(t, { field_0: "warm" });
+    const before = await roundTrips();
+    const first = await keyed(t, "cost-1", { field_1: "x" });
+    expect(first.status).toBe(200);
+    await first.arrayBuffer();
+    // The claim rides in the write statement; the save of the answer is one deferred statement.
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect((await roundTrips()) - before).toBe(2);
+    expect(await measure(() => keyed(t, "cost-1", { field_1: "x" }))).toEqual({
+      status: 200,
+      roundTrips: 1,
+      llmCalls: 0,
+      kv: "reads=0 writes=0",
+    });
+  });
+
+  it("reads that are metered (list, usage) still cost 1 round trip each", async () => {
+    const t = await tenantWith100Fields();
+    const get = (path: string) => () => call(path, { headers: { "x-api-key": t.apiKey } });
+    expect(await measure(get("/api/public/custom-fields"))).toMatchObject({ status: 200, roundTrips: 1 });
+    expect(await measure(get("/api/public/usage"))).toMatchObject({ status: 200, roundTrips: 1 });
+  });
+
+  it("the LLM budget is known before the call at no cost: within it 1 call, past it 0 calls, 1 round trip each", async () => {
+    const t = await tenantWith100Fields();
+    await query("UPDATE tenants SET llm_token_budget = 100 WHERE id = $1", [t.tenantId]);
+    await updateMetadata(t, { field_0: "warm" }); // verifies the key and reads the budget
+    await scriptLlm(t.token, [
+      {
+        kind: "content",
+        content: JSON.stringify({ mappings: [], extracted: [] }),
+        usage: { prompt_tokens: 80, completion_tokens: 40 },
+      },
+    ]);
+    expect(await measure(() => updateMetadata(t, { budget_key_one: "x" }))).toMatchObject({
+      status: 200,
+      roundTrips: 1,
+      llmCalls: 1,
+    });
+    // 120 tokens of 100: the statement's answer says so; the next unknown key skips the LLM.
+    expect(await measure(() => updateMetadata(t, { budget_key_two: "x" }))).toMatchObject({
+      status: 200,
+      roundTrips: 1,
+      llmCalls: 0,
+    });
   });
 });

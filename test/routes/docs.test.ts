@@ -19,6 +19,7 @@ describe("documentation", () => {
       "/api/public/custom-fields",
       "/api/public/custom-fields/{key}",
       "/api/public/custom-fields/{key}/aliases/{alias}",
+      "/api/public/usage",
       "/api/webhooks/{token}",
     ]);
     const update = doc.paths["/api/public/contact/{aiContactId}/update-metadata"]?.post;
@@ -27,6 +28,7 @@ describe("documentation", () => {
       "400",
       "401",
       "404",
+      "409",
       "413",
       "415",
       "422",
@@ -38,6 +40,29 @@ describe("documentation", () => {
       expect.arrayContaining(["Error", "FieldValue", "MetadataBody"]),
     );
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(["ApiKey", "Bearer"]);
+    // Every write with an API key takes an Idempotency-Key, marks replays, and names 409 and 422.
+    const writes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([method]) => (method === "post" || method === "put") && !path.startsWith("/api/webhooks"))
+        .map(([method, op]) => [`${method} ${path}`, op] as const),
+    );
+    expect(writes).toHaveLength(4);
+    for (const [name, op] of writes) {
+      const { parameters = [], responses } = op as {
+        parameters?: { name: string; in: string; required: boolean }[];
+        responses: Record<string, { headers?: Record<string, unknown> }>;
+      };
+      expect(parameters, name).toContainEqual(
+        expect.objectContaining({ name: "Idempotency-Key", in: "header", required: false }),
+      );
+      const success = Object.keys(responses).filter((status) => status.startsWith("2"));
+      for (const status of success) {
+        expect(Object.keys(responses[status]?.headers ?? {}), `${name} ${status}`).toEqual([
+          "Idempotent-Replayed",
+        ]);
+      }
+      expect(Object.keys(responses), name).toEqual(expect.arrayContaining(["409", "422"]));
+    }
   });
 
   it("serves a readable docs page", async () => {

@@ -3,6 +3,7 @@ import * as z from "zod/mini";
 import type { CallerStore, ContactStore } from "../../services/ports";
 import type { Database } from "./client";
 import { asUuid, authCte, one, Timestamp } from "./sql";
+import { spendColumn, spendOf, usageCte } from "./usage-sql";
 
 export const ContactRowSchema = z.object({
   id: z.string(),
@@ -33,7 +34,7 @@ const InfoSchema = z.object({
 
 export function createContactStore(db: Database): ContactStore {
   return {
-    async info({ caller, contactId }) {
+    async info({ caller, contactId, usage = null }) {
       const row = await one(
         db,
         InfoSchema,
@@ -41,7 +42,9 @@ export function createContactStore(db: Database): ContactStore {
         WITH ${authCte(caller)},
         target AS (
           SELECT c.* FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id WHERE c.id = ${asUuid(contactId)}::uuid
-        )
+        ),
+        -- A read is a request too: counted by its own statement (a 404 is not counted).
+        ${usageCte(usage, sql`EXISTS (SELECT 1 FROM target)`)}
         SELECT
           EXISTS (SELECT 1 FROM auth) AS authorized,
           (SELECT jsonb_build_object('id', id, 'name', name, 'email', email, 'phone', phone,
@@ -70,12 +73,13 @@ export function createContactStore(db: Database): ContactStore {
 export function createCallerStore(db: Database): CallerStore {
   return {
     async verify(caller) {
+      // The LLM budget check rides here: a key is confirmed before its first LLM call anyway.
       const row = await one(
         db,
-        z.object({ ok: z.boolean() }),
-        sql`WITH ${authCte(caller)} SELECT EXISTS (SELECT 1 FROM auth) AS ok`,
+        z.object({ ok: z.boolean(), llm_spend: z.unknown() }),
+        sql`WITH ${authCte(caller)} SELECT EXISTS (SELECT 1 FROM auth) AS ok, ${spendColumn()} AS llm_spend`,
       );
-      return row.ok;
+      return { ok: row.ok, spend: spendOf(row.llm_spend) };
     },
   };
 }

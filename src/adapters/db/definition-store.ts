@@ -3,7 +3,9 @@ import * as z from "zod/mini";
 import { DefinitionsSnapshotSchema, FieldTypeSchema } from "../../core/fields/definition";
 import type { DefinitionRecord, DefinitionStore } from "../../services/ports";
 import type { Database } from "./client";
+import { claimColumn, claimCte, earlierClaimOf } from "./idempotency-sql";
 import { authCte, Count, jsonParam, one, Refused, run, Timestamp } from "./sql";
+import { usageCte } from "./usage-sql";
 
 /**
  * The tenant's live definitions in projection form (what matching needs), as one jsonb array.
@@ -82,12 +84,17 @@ const projected = (record: DefinitionRecord) => ({
   aliases: record.aliases,
 });
 
-/** The tenant row, locked: every change to a tenant's names is serialised behind it. */
-const GATE = sql`gate AS (
+/**
+ * The tenant row, locked: every change to a tenant's names is serialised behind it. Empty when
+ * `when` is false (a PUT whose Idempotency-Key an earlier request holds), and so is all after it.
+ */
+const gateWhen = (when: SQL) => sql`gate AS (
   SELECT t.id, t.definitions_version, t.definition_count, t.definition_limit
   FROM tenants t JOIN auth ON t.id = auth.tenant_id
+  WHERE ${when}
   FOR UPDATE OF t
 )`;
+const GATE = gateWhen(sql`true`);
 
 const ChangeSchema = z.object({
   authorized: z.boolean(),
@@ -119,7 +126,7 @@ export function createDefinitionStore(db: Database): DefinitionStore {
       return z.parse(DefinitionsSnapshotSchema, { version: row.version ?? 0, definitions: row.definitions });
     },
 
-    async list(caller) {
+    async list(caller, usage = null) {
       const row = await one(
         db,
         z.object({
@@ -132,7 +139,8 @@ export function createDefinitionStore(db: Database): DefinitionStore {
         }),
         sql`
         WITH ${authCte(caller)},
-        tenant AS (SELECT t.* FROM tenants t JOIN auth ON t.id = auth.tenant_id)
+        tenant AS (SELECT t.* FROM tenants t JOIN auth ON t.id = auth.tenant_id),
+        ${usageCte(usage, sql`true`)}
         SELECT
           EXISTS (SELECT 1 FROM auth) AS authorized,
           (SELECT definition_count FROM tenant) AS count,
@@ -156,13 +164,15 @@ export function createDefinitionStore(db: Database): DefinitionStore {
       };
     },
 
-    async put(caller, definition, requestId) {
+    async put(caller, definition, requestId, { idempotency, usage = null } = {}) {
       let rows: Record<string, unknown>[];
       try {
         rows = await run(
           db,
           sql`
-          WITH ${authCte(caller)}, ${GATE},
+          WITH ${authCte(caller)}, ${claimCte(idempotency, requestId)},
+          ${gateWhen(sql`EXISTS (SELECT 1 FROM go)`)},
+          ${usageCte(usage, sql`EXISTS (SELECT 1 FROM go)`)},
           wanted AS (SELECT * FROM jsonb_to_recordset(${jsonParam(definition.names)}) AS w(name text, kind text)),
           upsert AS (
             INSERT INTO field_definitions AS d (id, tenant_id, key, label, type, description, options)
@@ -214,7 +224,8 @@ export function createDefinitionStore(db: Database): DefinitionStore {
               WHEN (SELECT created FROM upsert) AND g.definition_count + 1 > g.definition_limit THEN refuse(
                 jsonb_build_object('code', 'DEFINITION_LIMIT_EXCEEDED', 'limit', g.definition_limit,
                   'count', g.definition_count, 'keys', jsonb_build_array(${definition.key}::text)))
-              ELSE true END FROM gate g) AS ok
+              ELSE true END FROM gate g) AS ok,
+            ${claimColumn(idempotency)} AS idempotency
         `,
         );
       } catch (err) {
@@ -237,9 +248,14 @@ export function createDefinitionStore(db: Database): DefinitionStore {
           dropped_aliases: z.array(z.string()),
           version_before: z.nullable(Count),
           version: z.nullable(Count),
+          idempotency: z.unknown(),
         }),
         rows[0],
       );
+      const earlier = row.authorized ? earlierClaimOf(row.idempotency) : null;
+      if (earlier) {
+        return { status: "claimed_earlier", earlier };
+      }
       if (!row.authorized || !row.definition) {
         return { status: "unauthorized" };
       }
@@ -259,7 +275,7 @@ export function createDefinitionStore(db: Database): DefinitionStore {
       };
     },
 
-    async remove(caller, definitionId) {
+    async remove(caller, definitionId, usage = null) {
       const row = await one(
         db,
         ChangeSchema,
@@ -274,6 +290,7 @@ export function createDefinitionStore(db: Database): DefinitionStore {
         unnamed AS (
           DELETE FROM field_names n USING gone WHERE n.definition_id = gone.id RETURNING n.name
         ),
+        ${usageCte(usage, sql`EXISTS (SELECT 1 FROM gone)`)},
         bumped AS (
           UPDATE tenants t SET definitions_version = t.definitions_version + 1,
             definition_count = t.definition_count - 1
@@ -304,7 +321,7 @@ export function createDefinitionStore(db: Database): DefinitionStore {
       };
     },
 
-    async unlearn(caller, definitionId, alias) {
+    async unlearn(caller, definitionId, alias, usage = null) {
       const row = await one(
         db,
         ChangeSchema,
@@ -315,6 +332,7 @@ export function createDefinitionStore(db: Database): DefinitionStore {
           WHERE n.tenant_id = g.id AND n.name = ${alias} AND n.definition_id = ${definitionId}::uuid AND n.kind = 'alias'
           RETURNING n.name
         ),
+        ${usageCte(usage, sql`EXISTS (SELECT 1 FROM gone)`)},
         bumped AS (
           UPDATE tenants t SET definitions_version = t.definitions_version + 1
           FROM gate g WHERE t.id = g.id AND EXISTS (SELECT 1 FROM gone)

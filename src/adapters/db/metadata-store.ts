@@ -4,7 +4,9 @@ import type { StoredField } from "../../core/metadata/item-results";
 import type { MetadataStore } from "../../services/ports";
 import type { Database } from "./client";
 import { ContactRowSchema } from "./contact-store";
+import { claimColumn, claimCte, earlierClaimOf } from "./idempotency-sql";
 import { asUuid, authCte, Count, jsonParam, Refused, run, Timestamp } from "./sql";
+import { spendColumn, spendCte, spendOf, usageCte } from "./usage-sql";
 
 const MatchedBySchema = z.enum(["exact", "alias", "synonym", "llm", "new"]);
 
@@ -31,7 +33,11 @@ const ResultSchema = z.object({
   version_before: z.nullable(Count),
   created: z.array(z.object({ id: z.string(), key: z.string() })),
   taught: z.array(z.object({ name: z.string(), definition_id: z.string() })),
+  idempotency: z.unknown(),
+  llm_spend: z.unknown(),
 });
+
+const NotFoundReasonSchema = z.object({ code: z.literal("NOT_FOUND") });
 
 const LimitReasonSchema = z.object({
   code: z.literal("DEFINITION_LIMIT_EXCEEDED"),
@@ -54,10 +60,16 @@ const LimitReasonSchema = z.object({
  *      key x key) -> the rows of the response.
  *
  * Past the definition limit the statement refuses itself (`refuse()`): nothing at all is written.
+ * So does a single-contact request whose contact is missing (`requireContacts`: a 404 leaves no
+ * idempotency claim and no usage). The Idempotency-Key claim (`idem`, `go`) comes first and gates
+ * every write; the usage row and the LLM spend ride along (src/adapters/db/idempotency-sql.ts,
+ * usage-sql.ts).
  */
 export function createMetadataStore(db: Database): MetadataStore {
   return {
-    async apply({ caller, requestId, items, newDefinitions, learnedAliases, deliveryId, create = [] }) {
+    async apply(input) {
+      const { caller, requestId, items, newDefinitions, learnedAliases, deliveryId, create = [] } = input;
+      const { idempotency, usage = null, requireContacts = false } = input;
       const writes = items.flatMap(({ contactId, writes }, item) =>
         writes.map((w, position) => ({
           o: item * 1_000_000 + position,
@@ -72,13 +84,15 @@ export function createMetadataStore(db: Database): MetadataStore {
       const contacts = items.map((item) => asUuid(item.contactId));
       const delivery = deliveryId ?? null;
       const proposes = newDefinitions.length > 0 || learnedAliases.length > 0;
+      // Authorized, the key (if any) claimed now, and not a webhook delivery applied before.
+      const served = sql`EXISTS (SELECT 1 FROM go) AND (${delivery}::text IS NULL OR EXISTS (SELECT 1 FROM delivery))`;
 
       let rows: Record<string, unknown>[];
       try {
         rows = await run(
           db,
           sql`
-        WITH ${authCte(caller)},
+        WITH ${authCte(caller)}, ${claimCte(idempotency, requestId)}, ${spendCte(usage)},
         delivery AS (
           -- A webhook submission is applied once: a retry finds its id taken and writes nothing.
           INSERT INTO webhook_deliveries (webhook_id, event_id)
@@ -92,13 +106,14 @@ export function createMetadataStore(db: Database): MetadataStore {
           INSERT INTO contacts (id, tenant_id, name, email, phone)
           SELECT b.id, auth.tenant_id, b.name, b.email, b.phone
           FROM jsonb_to_recordset(${jsonParam(create)}) AS b(id uuid, name text, email text, phone text), auth
+          WHERE EXISTS (SELECT 1 FROM go)
           RETURNING id, tenant_id, name, email, phone, created_at, updated_at
         ),
         target AS (
           SELECT c.id, c.tenant_id, auth.api_key_id, auth.webhook_id
           FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
           WHERE c.id IN (SELECT jsonb_array_elements_text(${jsonParam(contacts)})::uuid)
-            AND (${delivery}::text IS NULL OR EXISTS (SELECT 1 FROM delivery))
+            AND (${delivery}::text IS NULL OR EXISTS (SELECT 1 FROM delivery)) AND EXISTS (SELECT 1 FROM go)
           UNION ALL
           SELECT b.id, b.tenant_id, auth.api_key_id, auth.webhook_id FROM born b, auth
         ),
@@ -212,7 +227,11 @@ export function createMetadataStore(db: Database): MetadataStore {
           SELECT t.tenant_id, t.id, t.api_key_id, t.webhook_id, ${requestId}, 'metadata_updated', ch.changes
           FROM target t JOIN changes ch ON ch.c = t.id
           RETURNING id
-        )
+        ),
+        ${usageCte(usage, served, {
+          fields: sql`(SELECT count(*) FROM upserted) + (SELECT count(*) FROM cleared)`,
+          contacts: sql`(SELECT count(*) FROM born)`,
+        })}
         SELECT
           EXISTS (SELECT 1 FROM auth) AS authorized,
           (${delivery}::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM delivery)) AS duplicate,
@@ -235,11 +254,18 @@ export function createMetadataStore(db: Database): MetadataStore {
           (SELECT CASE WHEN g.definition_count + (SELECT count(*) FROM fresh) <= g.definition_limit THEN true
             ELSE refuse(jsonb_build_object('code', 'DEFINITION_LIMIT_EXCEEDED', 'limit', g.definition_limit,
               'count', g.definition_count, 'keys', (SELECT jsonb_agg(key ORDER BY key) FROM fresh))) END
-           FROM gate g) AS within_limit
+           FROM gate g) AS within_limit,
+          CASE WHEN ${requireContacts}::boolean AND (${served}) AND (SELECT count(*) FROM target) < ${contacts.length}
+            THEN refuse('{"code": "NOT_FOUND"}'::jsonb) ELSE true END AS all_found,
+          ${claimColumn(idempotency)} AS idempotency,
+          ${spendColumn(usage)} AS llm_spend
       `,
         );
       } catch (err) {
         if (err instanceof Refused) {
+          if (z.safeParse(NotFoundReasonSchema, err.reason).success) {
+            return { status: "not_found" };
+          }
           const reason = z.parse(LimitReasonSchema, err.reason);
           return { status: "limit_exceeded", limit: reason.limit, count: reason.count, keys: reason.keys };
         }
@@ -248,6 +274,11 @@ export function createMetadataStore(db: Database): MetadataStore {
       const result = z.parse(ResultSchema, rows[0]);
       if (!result.authorized) {
         return { status: "unauthorized" };
+      }
+      const spend = spendOf(result.llm_spend);
+      const earlier = earlierClaimOf(result.idempotency);
+      if (earlier) {
+        return { status: "claimed_earlier", earlier, spend };
       }
       if (result.duplicate) {
         return { status: "duplicate" };
@@ -272,6 +303,7 @@ export function createMetadataStore(db: Database): MetadataStore {
       const version = result.version ?? 0;
       return {
         status: "ok",
+        spend,
         version,
         created: result.born,
         delta:

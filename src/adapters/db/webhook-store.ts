@@ -3,12 +3,14 @@ import * as z from "zod/mini";
 import type { WebhookStore } from "../../services/ports";
 import type { Database } from "./client";
 import { asUuid, authCte, jsonParam, one, run } from "./sql";
+import { spendColumn, spendOf } from "./usage-sql";
 
 const LookupSchema = z.object({
   webhook_id: z.nullable(z.string()),
   signing_secret: z.nullable(z.string()),
   replays: z.record(z.string(), z.unknown()),
   contacts: z.record(z.string(), z.nullable(z.string())),
+  llm_spend: z.unknown(),
 });
 
 export function createWebhookStore(db: Database): WebhookStore {
@@ -43,7 +45,8 @@ export function createWebhookStore(db: Database): WebhookStore {
             (SELECT c.id FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
               WHERE h.phone IS NOT NULL AND regexp_replace(c.phone, '[^0-9]', '', 'g') = h.phone
               ORDER BY c.created_at LIMIT 1)
-          ) END) FROM hints h), '{}'::jsonb) AS contacts
+          ) END) FROM hints h), '{}'::jsonb) AS contacts,
+          ${spendColumn()} AS llm_spend
       `,
       );
       if (!row.webhook_id) {
@@ -55,6 +58,7 @@ export function createWebhookStore(db: Database): WebhookStore {
         signingSecret: row.signing_secret,
         replays: row.replays,
         contacts: row.contacts,
+        spend: spendOf(row.llm_spend),
       };
     },
 

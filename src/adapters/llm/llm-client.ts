@@ -5,5 +5,11 @@ export interface LlmClient {
     user: string;
     schemaName: string;
     jsonSchema: object;
-  }): Promise<string>;
+  }): Promise<LlmAnswer>;
+}
+
+export interface LlmAnswer {
+  content: string;
+  /** The provider's `usage` (the tenant's spend); absent when it reported none. */
+  usage?: { promptTokens: number; completionTokens: number };
 }

@@ -31,7 +31,12 @@ export function createOpenAiClient(config: LlmConfig): LlmClient {
           json_schema: { name: schemaName, schema: jsonSchema as Record<string, unknown>, strict: false },
         },
       });
-      return completion.choices[0]?.message.content ?? "";
+      const content = completion.choices[0]?.message.content ?? "";
+      // `usage` is what the provider bills; OpenAI-compatible servers may leave it out.
+      const usage = completion.usage;
+      return usage
+        ? { content, usage: { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens } }
+        : { content };
     },
   };
 }

@@ -15,6 +15,7 @@ import {
 import { formatValue } from "../format/format-value";
 import type { Resolution } from "../matching/resolution";
 import type { UnmatchedField } from "../matching/unmatched-field";
+import { LLM_BUDGET_SPENT_WARNING } from "../usage/llm-budget";
 import { JsonNumber, type MetadataEntry } from "./metadata-value";
 import { type NormalizedField, normalizeEntries } from "./normalize-entries";
 
@@ -149,7 +150,8 @@ interface Target {
 export function planUpdate(
   matched: MatchedUpdate,
   resolution: Resolution,
-  context: { tenantId: string },
+  /** `llmBudgetSpent`: the LLM was not asked because the tenant's budget is spent (a warning per key). */
+  context: { tenantId: string; llmBudgetSpent?: boolean },
 ): UpdatePlan {
   const askedItem = new Map(matched.asked.map((a) => [a.key, a.item]));
   const lookAlikes = new Map(
@@ -182,14 +184,18 @@ export function planUpdate(
           newDefinitions.set(field.key, { id, key: field.key });
         }
         const looksLike = lookAlikes.get(field.key);
+        const warnings = [
+          ...(context.llmBudgetSpent ? [LLM_BUDGET_SPENT_WARNING] : []),
+          ...(looksLike
+            ? [
+                `"${field.sourceKey}" became a new field, but it looks like the existing field "${looksLike}" (characters from another script?)`,
+              ]
+            : []),
+        ];
         targets.set(field, {
           definition: { id, key: field.key, label: field.key, type: "text", aliases: [] },
           matchedBy: "new",
-          ...(looksLike
-            ? {
-                warning: `"${field.sourceKey}" became a new field, but it looks like the existing field "${looksLike}" (characters from another script?)`,
-              }
-            : {}),
+          ...(warnings.length > 0 ? { warning: warnings.join("; ") } : {}),
         });
       }
     }

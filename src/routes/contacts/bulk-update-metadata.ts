@@ -5,7 +5,8 @@ import { objectToEntries, parseJsonValue } from "../../core/metadata/parse-json-
 import type { HonoEnv } from "../../env";
 import { ApiError, ErrorBodySchema, errorOf, fromDomainError } from "../../http/api-error";
 import { apiKeyAuth } from "../../http/api-key-auth";
-import { BODY_ERRORS, errorResponses } from "../../http/error-responses";
+import { BODY_ERRORS, errorResponses, IDEMPOTENCY_ERRORS } from "../../http/error-responses";
+import { IdempotencyHeadersSchema, idempotency, REPLAYED_HEADER } from "../../http/idempotency";
 import { limitBody } from "../../http/limit-body";
 import { readJsonText } from "../../http/read-body";
 import { respond } from "../../http/respond";
@@ -53,12 +54,17 @@ export const bulkUpdateMetadataRoute = defineRoute({
   tags: ["Contacts"],
   summary: "Update the metadata of up to 100 contacts in one call",
   description:
-    "Each item is applied exactly like update-metadata, all in one database statement and with at most one LLM call for the unknown keys of all items. An item with a bad key (400) or a missing or foreign contact (404) fails alone; the others are written. An aiContactId that appears twice (in any letter case) is refused for its later items (400): merge them. The LLM sees each unknown key once, with its first item's value: the key's mapping applies to every item, a value it rewrote or a fact it found in free text only to that first item. Past the tenant's definition limit the whole request is refused (422).",
+    "Each item is applied exactly like update-metadata, all in one database statement and with at most one LLM call for the unknown keys of all items. An item with a bad key (400) or a missing or foreign contact (404) fails alone; the others are written. An aiContactId that appears twice (in any letter case) is refused for its later items (400): merge them. The LLM sees each unknown key once, with its first item's value: the key's mapping applies to every item, a value it rewrote or a fact it found in free text only to that first item. Past the tenant's definition limit the whole request is refused (422). With an Idempotency-Key, a retry gets this answer again (a request whose every item is refused by validation writes nothing and is answered afresh).",
   secured: true,
+  headers: IdempotencyHeadersSchema,
   body: { content: { "application/json": BulkBodySchema } },
   responses: {
-    200: { description: "One result per item, in order.", schema: BulkResultSchema },
-    ...errorResponses(...BODY_ERRORS, "DEFINITION_LIMIT_EXCEEDED"),
+    200: {
+      description: "One result per item, in order.",
+      schema: BulkResultSchema,
+      headers: REPLAYED_HEADER,
+    },
+    ...errorResponses(...BODY_ERRORS, "DEFINITION_LIMIT_EXCEEDED", ...IDEMPOTENCY_ERRORS),
   },
 });
 
@@ -76,12 +82,13 @@ function itemsOf(body: MetadataValue): { aiContactId: string; metadata: Metadata
 }
 
 export function registerBulkUpdateMetadata(app: Hono<HonoEnv>): void {
-  app.post(bulkUpdateMetadataRoute.path, limitBody(), apiKeyAuth(), async (c) => {
+  app.post(bulkUpdateMetadataRoute.path, limitBody(), apiKeyAuth(), idempotency(), async (c) => {
     const items = itemsOf(parseJsonValue(await readJsonText(c)));
     const { results } = await updateMetadata(c.get("services"), {
       caller: c.get("caller"),
       requestId: c.get("requestId"),
       items: items.map((item) => ({ contactId: item.aiContactId, entries: objectToEntries(item.metadata) })),
+      idempotency: c.get("idempotency"),
     });
     const body = results.map((result) => {
       if (result.ok) {

@@ -3,7 +3,8 @@ import * as z from "zod/mini";
 import { isMetadataObject } from "../../core/metadata/metadata-value";
 import type { HonoEnv } from "../../env";
 import { apiKeyAuth } from "../../http/api-key-auth";
-import { BODY_ERRORS, errorResponses } from "../../http/error-responses";
+import { BODY_ERRORS, errorResponses, IDEMPOTENCY_ERRORS } from "../../http/error-responses";
+import { IdempotencyHeadersSchema, idempotency, REPLAYED_HEADER } from "../../http/idempotency";
 import { limitBody } from "../../http/limit-body";
 import { respond } from "../../http/respond";
 import { jsonBody } from "../../http/validate";
@@ -41,17 +42,22 @@ export const createContactRoute = defineRoute({
   tags: ["Contacts"],
   summary: "Create a contact",
   description:
-    "The contact and its metadata are written by one statement: a 400 (bad key) or any failure leaves nothing behind. The body must be a JSON object; unknown properties are refused.",
+    "The contact and its metadata are written by one statement: a 400 (bad key) or any failure leaves nothing behind. The body must be a JSON object; unknown properties are refused. Retrying without an Idempotency-Key after a lost answer can create a second contact: send one.",
   secured: true,
+  headers: IdempotencyHeadersSchema,
   body: { content: { "application/json": CreateContactBodySchema } },
   responses: {
-    201: { description: "The new contact, with the metadata fields written.", schema: CreatedContactSchema },
-    ...errorResponses(...BODY_ERRORS, "DEFINITION_LIMIT_EXCEEDED"),
+    201: {
+      description: "The new contact, with the metadata fields written.",
+      schema: CreatedContactSchema,
+      headers: REPLAYED_HEADER,
+    },
+    ...errorResponses(...BODY_ERRORS, "DEFINITION_LIMIT_EXCEEDED", ...IDEMPOTENCY_ERRORS),
   },
 });
 
 export function registerCreateContact(app: Hono<HonoEnv>): void {
-  app.post(createContactRoute.path, limitBody(), apiKeyAuth(), async (c) => {
+  app.post(createContactRoute.path, limitBody(), apiKeyAuth(), idempotency(), async (c) => {
     // Checked on the parsed value (numbers are JsonNumber objects, so `name: 5` fails as not-a-string);
     // metadata is taken from the parsed value too, so its numbers keep their digits.
     const { data, parsed } = await jsonBody(c, CreateContactBodySchema);
@@ -64,6 +70,7 @@ export function registerCreateContact(app: Hono<HonoEnv>): void {
         metadata !== undefined && isMetadataObject(metadata)
           ? Object.entries(metadata).map(([sourceKey, value]) => ({ sourceKey, value }))
           : [],
+      idempotency: c.get("idempotency"),
     });
     return respond(c, createContactRoute, 201, created);
   });

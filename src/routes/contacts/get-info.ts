@@ -43,6 +43,7 @@ export function registerGetContactInfo(app: Hono<HonoEnv>): void {
   app.get(honoPath(getContactInfoRoute), apiKeyAuth(), valid("param", ContactIdParamSchema), async (c) => {
     const info = await getContactInfo(c.get("services"), {
       caller: c.get("caller"),
+      requestId: c.get("requestId"),
       contactId: c.req.valid("param").aiContactId,
     });
     return respond(c, getContactInfoRoute, 200, info);

@@ -3,7 +3,8 @@ import * as z from "zod/mini";
 import { objectToEntries } from "../../core/metadata/parse-json-body";
 import type { HonoEnv } from "../../env";
 import { apiKeyAuth } from "../../http/api-key-auth";
-import { BODY_ERRORS, errorResponses } from "../../http/error-responses";
+import { BODY_ERRORS, errorResponses, IDEMPOTENCY_ERRORS } from "../../http/error-responses";
+import { IdempotencyHeadersSchema, idempotency, REPLAYED_HEADER } from "../../http/idempotency";
 import { limitBody } from "../../http/limit-body";
 import { readBody } from "../../http/read-body";
 import { respond } from "../../http/respond";
@@ -27,9 +28,10 @@ export const updateMetadataRoute = defineRoute({
   tags: ["Contacts"],
   summary: "Add or overwrite metadata fields of a contact",
   description:
-    "Additive and overwriting, all or nothing. Keys are matched to the tenant's custom field definitions (key, label or alias, case-, accent- and separator-insensitive; then a built-in multilingual lexicon), then by one LLM call for the keys that matched nothing, and keys that still match nothing become new text fields (refused with 422 past the tenant's definition limit). Values are formatted by the field's type. One activity row is written per request with a non-empty body. The Server-Timing header reports the request's LLM calls (`llm`) and KV operations (`kv`).",
+    "Additive and overwriting, all or nothing. Keys are matched to the tenant's custom field definitions (key, label or alias, case-, accent- and separator-insensitive; then a built-in multilingual lexicon), then by one LLM call for the keys that matched nothing, and keys that still match nothing become new text fields (refused with 422 past the tenant's definition limit). Values are formatted by the field's type. One activity row is written per request with a non-empty body. The Server-Timing header reports the request's LLM calls (`llm`; `calls=0 budget` when the tenant's monthly LLM token budget is spent: unmatched keys then become new fields, each with a warning) and KV operations (`kv`). Send an Idempotency-Key to retry safely.",
   secured: true,
   params: ContactIdParamSchema,
+  headers: IdempotencyHeadersSchema,
   body: {
     content: {
       "application/json": MetadataBodySchema,
@@ -41,8 +43,9 @@ export const updateMetadataRoute = defineRoute({
     200: {
       description: "One object per field written, in body order. An empty body gives [].",
       schema: z.array(FieldValueSchema),
+      headers: REPLAYED_HEADER,
     },
-    ...errorResponses(...BODY_ERRORS, "NOT_FOUND", "DEFINITION_LIMIT_EXCEEDED"),
+    ...errorResponses(...BODY_ERRORS, "NOT_FOUND", "DEFINITION_LIMIT_EXCEEDED", ...IDEMPOTENCY_ERRORS),
   },
 });
 
@@ -54,6 +57,7 @@ export function registerUpdateContactMetadata(app: Hono<HonoEnv>): void {
     limitBody(),
     apiKeyAuth(),
     valid("param", ContactIdParamSchema),
+    idempotency(),
     async (c) => {
       const entries = objectToEntries((await readBody(c)).body);
       const fields = await updateContact(c.get("services"), {
@@ -61,6 +65,7 @@ export function registerUpdateContactMetadata(app: Hono<HonoEnv>): void {
         requestId: c.get("requestId"),
         contactId: c.req.valid("param").aiContactId,
         entries,
+        idempotency: c.get("idempotency"),
       });
       return respond(c, updateMetadataRoute, 200, fields);
     },

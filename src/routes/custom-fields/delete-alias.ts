@@ -41,6 +41,7 @@ export function registerDeleteAlias(app: Hono<HonoEnv>): void {
     const params = c.req.valid("param");
     const removed = await unlearnAlias(c.get("services"), {
       caller: c.get("caller"),
+      requestId: c.get("requestId"),
       key: params.key,
       alias: params.alias,
     });

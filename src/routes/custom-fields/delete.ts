@@ -36,6 +36,7 @@ export function registerDeleteCustomField(app: Hono<HonoEnv>): void {
     async (c) => {
       const deleted = await deleteCustomField(c.get("services"), {
         caller: c.get("caller"),
+        requestId: c.get("requestId"),
         key: c.req.valid("param").key,
       });
       return respond(c, deleteCustomFieldRoute, 200, {

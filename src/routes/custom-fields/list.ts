@@ -35,6 +35,11 @@ export const listCustomFieldsRoute = defineRoute({
 
 export function registerListCustomFields(app: Hono<HonoEnv>): void {
   app.get(listCustomFieldsRoute.path, apiKeyAuth(), async (c) =>
-    respond(c, listCustomFieldsRoute, 200, await listCustomFields(c.get("services"), c.get("caller"))),
+    respond(
+      c,
+      listCustomFieldsRoute,
+      200,
+      await listCustomFields(c.get("services"), { caller: c.get("caller"), requestId: c.get("requestId") }),
+    ),
   );
 }

@@ -8,6 +8,7 @@ import { unauthenticated } from "../caller";
 import type { Deps } from "../deps";
 import type { Caller } from "../ports";
 import { updateMetadata } from "../update-metadata";
+import { noteSpend } from "../usage";
 import { verifySignature } from "./verify-signature";
 
 export interface WebhookAnswer {
@@ -74,6 +75,7 @@ export async function receiveSubmission(
     throw unauthenticated(caller);
   }
   deps.isolate.verified.remember(caller.keyHash);
+  noteSpend(deps, caller.tenantId, found.spend);
   const signed = found.signingSecret !== null;
   if (found.signingSecret !== null) {
     const { result } = await verifySignature(
@@ -105,6 +107,7 @@ export async function receiveSubmission(
     requestId: input.requestId,
     items: [{ contactId, entries: submission.entries }],
     deliveryId,
+    requireContacts: true,
   });
   const answer: WebhookAnswer = {
     ai_contact_id: contactId,
