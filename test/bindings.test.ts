@@ -18,5 +18,6 @@ it("binds exactly wrangler.toml's bindings and the test settings, nothing from .
     "LLM_MATCHER",
     "LOCAL_NEON_SQL_ENDPOINT",
     "TENANT_RATE_LIMITER",
+    "USAGE_EVENTS",
   ]);
 });
