@@ -1,0 +1,79 @@
+// Issue 12: what a careless client or an attacker sends, through the routes as a user sees them.
+import { describe, expect, it } from "vitest";
+import { generateToken } from "../../src/core/auth/api-key";
+import { MAX_FORM_FIELDS } from "../../src/http/read-body";
+import { call, fieldMap, seedTenant } from "../harness";
+
+const madeUpKey = (kind: "cmk" | "whk" = "cmk") => generateToken(kind, crypto.randomUUID()).key;
+
+/** 80,000 pairs of one name: 320 kB, well under the 1 MiB body limit. */
+const REPEATED_PAIRS = "a=1&".repeat(80_000);
+
+async function expectTooManyFields(res: Response) {
+  expect(res.status).toBe(413);
+  const body = await res.json<{ error: { code: string; details?: unknown } }>();
+  expect(body.error.code).toBe("PAYLOAD_TOO_LARGE");
+  expect(body.error.details).toEqual({ max_fields: MAX_FORM_FIELDS });
+}
+
+/** `count` multipart text parts named `a` (about 80 bytes each). */
+function manyParts(count: number): FormData {
+  const form = new FormData();
+  for (let i = 0; i < count; i++) {
+    form.append("a", "1");
+  }
+  return form;
+}
+
+describe("form bodies with repeated names (issue 12.2)", () => {
+  it("80,000 repeated pairs with a made-up API key: 413 before any credential check", async () => {
+    const t = await seedTenant();
+    const res = await call(`/api/public/contact/${t.contactId}/update-metadata`, {
+      method: "POST",
+      headers: { "x-api-key": madeUpKey(), "content-type": "application/x-www-form-urlencoded" },
+      body: REPEATED_PAIRS,
+    });
+    await expectTooManyFields(res);
+  });
+
+  it("80,000 repeated pairs to a made-up webhook token: 413", async () => {
+    const res = await call(`/api/webhooks/${madeUpKey("whk")}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: REPEATED_PAIRS,
+    });
+    await expectTooManyFields(res);
+  });
+
+  it("multipart: 11,000 parts (under 1 MiB) are a 413 too, for a real key, writing nothing", async () => {
+    const t = await seedTenant();
+    const res = await call(`/api/public/contact/${t.contactId}/update-metadata`, {
+      method: "POST",
+      headers: { "x-api-key": t.apiKey },
+      body: manyParts(11_000),
+    });
+    await expectTooManyFields(res);
+    expect(await fieldMap(t.contactId)).toEqual({});
+    const webhook = await call(`/api/webhooks/${madeUpKey("whk")}`, {
+      method: "POST",
+      body: manyParts(11_000),
+    });
+    await expectTooManyFields(webhook);
+  });
+
+  it("exactly 10,000 fields are still a form", async () => {
+    const t = await seedTenant();
+    const res = await call(`/api/public/contact/${t.contactId}/update-metadata`, {
+      method: "POST",
+      headers: { "x-api-key": t.apiKey, "content-type": "application/x-www-form-urlencoded" },
+      body: "a=1&".repeat(MAX_FORM_FIELDS - 1) + "b=2",
+    });
+    expect(res.status).toBe(200);
+    expect(await fieldMap(t.contactId)).toEqual({
+      a: Array(MAX_FORM_FIELDS - 1)
+        .fill("1")
+        .join(", "),
+      b: "2",
+    });
+  });
+});
