@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { generateToken } from "../../src/core/auth/api-key";
 import { MAX_FORM_FIELDS } from "../../src/http/read-body";
-import { call, fieldMap, seedTenant } from "../harness";
+import { activityRows, call, fieldMap, ledger, seedContact, seedTenant } from "../harness";
 
 const madeUpKey = (kind: "cmk" | "whk" = "cmk") => generateToken(kind, crypto.randomUUID()).key;
 
@@ -75,5 +75,55 @@ describe("form bodies with repeated names (issue 12.2)", () => {
         .join(", "),
       b: "2",
     });
+  });
+});
+
+describe("contact ids are case-insensitive (issue 12.3)", () => {
+  it("an upper-case id is written and answered 200 with the lower-case id, its definition recorded", async () => {
+    const t = await seedTenant();
+    const upper = t.contactId.toUpperCase();
+    const res = await call(`/api/public/contact/${upper}/update-metadata`, {
+      method: "POST",
+      headers: { "x-api-key": t.apiKey, "content-type": "application/json" },
+      body: JSON.stringify({ shouted_id: "yes" }),
+    });
+    expect(res.status).toBe(200);
+    const fields = await res.json<{ ai_contact_id: string; key: string }[]>();
+    expect(fields.map((f) => [f.ai_contact_id, f.key])).toEqual([[t.contactId, "shouted_id"]]);
+    expect(await fieldMap(t.contactId)).toEqual({ shouted_id: "yes" });
+    expect(await activityRows(t.contactId)).toHaveLength(1);
+    expect((await ledger(t.tenantId)).map((d) => d.key)).toEqual(["shouted_id"]);
+
+    const info = await call(`/api/public/contact/${upper}/info`, { headers: { "x-api-key": t.apiKey } });
+    expect(info.status).toBe(200);
+    expect((await info.json<{ id: string }>()).id).toBe(t.contactId);
+  });
+
+  it("bulk: the same id in two cases refuses the later item (400), writes the first, never a 500", async () => {
+    const t = await seedTenant();
+    const other = await seedContact(t.tenantId);
+    const res = await call("/api/public/contacts/update-metadata", {
+      method: "POST",
+      headers: { "x-api-key": t.apiKey, "content-type": "application/json" },
+      body: JSON.stringify({
+        items: [
+          { aiContactId: t.contactId, metadata: { first: "1" } },
+          { aiContactId: other, metadata: { other: "2" } },
+          { aiContactId: t.contactId.toUpperCase(), metadata: { first: "3", later: "4" } },
+        ],
+      }),
+    });
+    expect(res.status).toBe(200);
+    const { results } = await res.json<{
+      results: { index: number; ai_contact_id: string; status: number; error?: { code: string } }[];
+    }>();
+    expect(results.map((r) => [r.index, r.ai_contact_id, r.status, r.error?.code])).toEqual([
+      [0, t.contactId, 200, undefined],
+      [1, other, 200, undefined],
+      [2, t.contactId, 400, "BAD_REQUEST"],
+    ]);
+    expect(await fieldMap(t.contactId)).toEqual({ first: "1" });
+    expect(await fieldMap(other)).toEqual({ other: "2" });
+    expect(await activityRows(t.contactId)).toHaveLength(1);
   });
 });
