@@ -15,6 +15,7 @@ import { BoundedCache } from "../services/bounded-cache";
 import type { Deps, IsolateState, RequestMeter } from "../services/deps";
 import { VerifiedCallers } from "../services/verified-callers";
 import { ApiError } from "./api-error";
+import { RATE_LIMIT_PERIOD_MS } from "./api-key-auth";
 
 type Stores = Pick<Deps, "metadata" | "contacts" | "callers" | "definitions" | "webhooks">;
 
@@ -58,12 +59,19 @@ function envState(env: HonoEnv["Bindings"]) {
       }),
       floors: new BoundedCache<number>({ ttlMs: 10 * 60_000, maxEntries: 10_000, clock }),
       refreshing: new Map<string, Promise<void>>(),
+      refusing: new BoundedCache<true>({ ttlMs: RATE_LIMIT_PERIOD_MS, maxEntries: 10_000, clock }),
     },
     checkResponses: config.CHECK_RESPONSES === "true",
   };
   perEnv.set(env, built);
   return built;
 }
+
+/**
+ * The isolate state built for this env object, if any request has used it: for tests, which call
+ * the Worker with an env of their own and check what its caches hold (no route exposes it).
+ */
+export const isolateStateOf = (env: object): IsolateState | undefined => perEnv.get(env)?.isolate;
 
 /** Builds the request's services from the env; nothing after this reads `c.env`. */
 export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {

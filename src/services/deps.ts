@@ -21,6 +21,11 @@ export interface IsolateState {
   floors: BoundedCache<number>;
   /** Projection refreshes under way, so a burst of requests starts one, not one each. */
   refreshing: Map<string, Promise<void>>;
+  /**
+   * Clients (`client:<ip>`) and claimed tenants (`tenant:<id>`) past their limit of refused
+   * credentials: their unconfirmed credentials get a 429 here without a database check.
+   */
+  refusing: BoundedCache<true>;
 }
 
 /** What one request costs, reported in Server-Timing (and counted by the benchmark). */

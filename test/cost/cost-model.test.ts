@@ -3,6 +3,7 @@
 // This file runs in its own vitest project, so its proxy and fake LLM see no other test's traffic.
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it, vi } from "vitest";
+import { generateToken } from "../../src/core/auth/api-key";
 import {
   answer,
   call,
@@ -15,9 +16,13 @@ import {
   type TenantFixture,
   updateMetadata,
 } from "../harness";
+import { callWith, freshEnv } from "../hostile";
 
 const roundTrips = async () =>
   (await (await fetch(`${inject("proxyUrl")}/stats`)).json<{ roundTrips: number }>()).roundTrips;
+/** How many statements the proxy has received, and the text of the latest ones, oldest first. */
+const statements = async () =>
+  (await fetch(`${inject("proxyUrl")}/statements`)).json<{ count: number; statements: string[] }>();
 const llmCallCount = async () =>
   (await (await fetch(`${inject("llmUrl")}/__control/calls`)).json<{ count: number }>()).count;
 
@@ -181,18 +186,50 @@ describe("cost per request", () => {
     expect(cost).toEqual({ status: 200, roundTrips: 1, llmCalls: 0, kv: "reads=0 writes=0" });
   });
 
-  it("a forged key costs 0 LLM calls, 0 KV reads and 1 round trip", async () => {
+  it("a made-up key naming a real tenant costs what one naming no tenant does: 1 statement, 0 KV, 0 LLM", async () => {
     const t = await tenantWith100Fields();
-    const forged = `${t.apiKey.slice(0, -1)}${t.apiKey.endsWith("A") ? "B" : "A"}`;
+    // The projection is in KV and the isolate is cold (an env of its own): reading the tenant's
+    // definitions before the key check would show here as a KV read, a ledger statement or time.
+    await vi.waitFor(async () => expect(await projectionOf(t.tenantId)).not.toBeNull());
+    const testEnv = freshEnv();
+    const forged = (tenantId: string) => () =>
+      callWith(testEnv, `/api/public/contact/${t.contactId}/update-metadata`, {
+        method: "POST",
+        headers: { "x-api-key": generateToken("cmk", tenantId).key, "content-type": "application/json" },
+        body: JSON.stringify({ never_seen_before: "x", field_1: "y" }),
+      });
+    const costs = [];
+    for (const tenantId of [t.tenantId, crypto.randomUUID()]) {
+      const seen = (await statements()).count;
+      const cost = await measure(forged(tenantId));
+      const after = await statements();
+      costs.push({
+        ...cost,
+        statements: after.statements.slice(after.statements.length - (after.count - seen)),
+      });
+    }
+    const [real, unknown] = costs;
+    expect(real).toMatchObject({ status: 401, roundTrips: 1, llmCalls: 0, kv: "reads=0 writes=0" });
+    // The very same statement (the key check), touching no definitions table.
+    expect(real?.statements).toEqual(unknown?.statements);
+    expect(real?.statements).toHaveLength(1);
+    expect(real?.statements?.[0]).toContain("FROM api_keys");
+    expect(real?.statements?.[0]).not.toMatch(/field_definitions|field_names|contact_field_values/);
+    expect(unknown).toMatchObject({ status: 401, roundTrips: 1, llmCalls: 0, kv: "reads=0 writes=0" });
+  });
+
+  it("80,000 repeated form pairs with a made-up key: 413, no round trip, no KV", async () => {
+    const t = await seedTenant();
     const cost = await measure(() =>
       call(`/api/public/contact/${t.contactId}/update-metadata`, {
         method: "POST",
-        headers: { "x-api-key": forged, "content-type": "application/json" },
-        body: JSON.stringify({ never_seen_before: "x" }),
+        headers: {
+          "x-api-key": generateToken("cmk", t.tenantId).key,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: "a=1&".repeat(80_000),
       }),
     );
-    // Refused by the key check, before the tenant's definitions are read: its cost (and timing)
-    // tells nothing about the tenant.
-    expect(cost).toEqual({ status: 401, roundTrips: 1, llmCalls: 0, kv: "reads=0 writes=0" });
+    expect(cost).toEqual({ status: 413, roundTrips: 0, llmCalls: 0, kv: "reads=0 writes=0" });
   });
 });
