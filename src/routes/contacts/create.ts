@@ -6,14 +6,14 @@ import { apiKeyAuth } from "../../http/api-key-auth";
 import { BODY_ERRORS, errorResponses } from "../../http/error-responses";
 import { limitBody } from "../../http/limit-body";
 import { respond } from "../../http/respond";
-import { jsonBody } from "../../http/validate";
+import { jsonBody, storableString } from "../../http/validate";
 import { documented } from "../../openapi/documented";
 import { defineRoute } from "../../openapi/route-spec";
 import { createContact } from "../../services/contacts";
 import { ContactSchema, FieldValueSchema, metadataObjectSchema } from "./schema";
 
 const optionalText = (max: number, example: string) =>
-  z.optional(z.nullable(documented(z.string().check(z.maxLength(max)), { example })));
+  z.optional(z.nullable(documented(storableString().check(z.maxLength(max)), { example })));
 
 const CreateContactBodySchema = documented(
   z.strictObject({
