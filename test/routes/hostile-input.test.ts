@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { generateToken } from "../../src/core/auth/api-key";
 import { MAX_FORM_FIELDS } from "../../src/http/read-body";
-import { activityRows, call, fieldMap, ledger, seedContact, seedTenant } from "../harness";
+import { activityRows, call, fieldMap, ledger, query, seedContact, seedTenant } from "../harness";
 
 const madeUpKey = (kind: "cmk" | "whk" = "cmk") => generateToken(kind, crypto.randomUUID()).key;
 
@@ -126,4 +126,24 @@ describe("contact ids are case-insensitive (issue 12.3)", () => {
     expect(await fieldMap(other)).toEqual({ other: "2" });
     expect(await activityRows(t.contactId)).toHaveLength(1);
   });
+});
+
+describe("create contact takes a JSON object only (issue 12.9)", () => {
+  it.each(["96707", "[]", '"Ada"', "null", "true", '[{"name":"Ada"}]'])(
+    "a bare %s is a 400 and creates nothing",
+    async (body) => {
+      const t = await seedTenant();
+      const before = await query("SELECT id FROM contacts WHERE tenant_id = $1 ORDER BY id", [t.tenantId]);
+      const res = await call("/api/public/contact", {
+        method: "POST",
+        headers: { "x-api-key": t.apiKey, "content-type": "application/json" },
+        body,
+      });
+      expect(res.status).toBe(400);
+      expect((await res.json<{ error: { code: string } }>()).error.code).toBe("BAD_REQUEST");
+      expect(await query("SELECT id FROM contacts WHERE tenant_id = $1 ORDER BY id", [t.tenantId])).toEqual(
+        before,
+      );
+    },
+  );
 });
