@@ -2,7 +2,17 @@
 import { describe, expect, it } from "vitest";
 import { generateToken } from "../../src/core/auth/api-key";
 import { MAX_FORM_FIELDS } from "../../src/http/read-body";
-import { activityRows, call, fieldMap, ledger, query, seedContact, seedTenant } from "../harness";
+import {
+  activityRows,
+  call,
+  fieldMap,
+  ledger,
+  putField,
+  query,
+  seedContact,
+  seedTenant,
+  updateMetadata,
+} from "../harness";
 
 const madeUpKey = (kind: "cmk" | "whk" = "cmk") => generateToken(kind, crypto.randomUUID()).key;
 
@@ -146,4 +156,28 @@ describe("create contact takes a JSON object only (issue 12.9)", () => {
       );
     },
   );
+});
+
+describe("look-alike keys (issue 12.10)", () => {
+  it("a Cyrillic сompany_name beside company_name becomes a new field with a warning naming company_name", async () => {
+    const t = await seedTenant();
+    expect((await putField(t, "company_name", { label: "Company" })).status).toBe(201);
+    const cyrillic = "\u0441ompany_name"; // Cyrillic es, then Latin
+    const res = await updateMetadata(t, { [cyrillic]: "Evil Corp" });
+    expect(res.status).toBe(200);
+    const [field] = await res.json<{ key: string; matched_by: string; warning?: string }[]>();
+    expect(field).toMatchObject({ key: cyrillic, matched_by: "new" });
+    expect(field?.warning).toContain('"company_name"');
+  });
+
+  it("fullwidth letters are the same key (NFKC): ｃｏｍｐａｎｙ＿ｎａｍｅ lands in company_name", async () => {
+    const t = await seedTenant();
+    expect((await putField(t, "company_name", { label: "Company" })).status).toBe(201);
+    const res = await updateMetadata(t, { ｃｏｍｐａｎｙ＿ｎａｍｅ: "Acme" });
+    expect(res.status).toBe(200);
+    const [field] = await res.json<{ key: string; matched_by: string; warning?: string }[]>();
+    expect(field).toMatchObject({ key: "company_name", matched_by: "exact" });
+    expect(field?.warning).toBeUndefined();
+    expect(await fieldMap(t.contactId)).toEqual({ company_name: "Acme" });
+  });
 });
