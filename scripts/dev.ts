@@ -6,6 +6,7 @@ import { join } from "node:path";
 import pg from "pg";
 import { type DemoSeed, LOCAL_DIR, readJson, writeJson } from "./lib/local-state";
 import { migrateDatabase } from "./lib/migrate";
+import { redactingStream } from "./lib/redact";
 import { createTenant, type Query } from "./lib/tenants";
 import { createWebhook } from "./lib/webhooks";
 import { demoOracle } from "./local/demo-llm-oracle";
@@ -139,8 +140,17 @@ async function main(): Promise<void> {
       String(PORT),
       "--show-interactive-dev-session=false",
     ],
-    { cwd: ROOT, detached: true, stdio: ["ignore", "inherit", "inherit"] },
+    {
+      cwd: ROOT,
+      detached: true,
+      // Piped through the redactor: wrangler prints each request's path, and a webhook's URL token
+      // is in its path. Colours are kept when our own output is a terminal.
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...(process.stdout.isTTY ? { FORCE_COLOR: "1" } : {}) },
+    },
   );
+  wrangler.stdout?.pipe(redactingStream()).pipe(process.stdout);
+  wrangler.stderr?.pipe(redactingStream()).pipe(process.stderr);
 
   let stopping = false;
   const stop = async (code: number) => {
