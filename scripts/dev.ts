@@ -8,6 +8,7 @@ import { startLocalStack } from "./lib/local-stack";
 import { type DemoSeed, LOCAL_DIR, readJson, writeJson } from "./lib/local-state";
 import { withPg } from "./lib/pg-query";
 import { WRANGLER_ENV } from "./lib/processes";
+import { redactingStream } from "./lib/redact";
 import { createTenant } from "./lib/tenants";
 import { createWebhook } from "./lib/webhooks";
 import { demoOracle } from "./local/demo-llm-oracle";
@@ -146,10 +147,14 @@ async function main(): Promise<void> {
     {
       cwd: ROOT,
       detached: true,
-      stdio: ["ignore", "inherit", "inherit"],
-      env: { ...process.env, ...WRANGLER_ENV },
+      // Piped through the redactor: wrangler prints each request's path, and a webhook's URL token
+      // is in its path. Colours are kept when our own output is a terminal.
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...WRANGLER_ENV, ...(process.stdout.isTTY ? { FORCE_COLOR: "1" } : {}) },
     },
   );
+  wrangler.stdout?.pipe(redactingStream()).pipe(process.stdout);
+  wrangler.stderr?.pipe(redactingStream()).pipe(process.stderr);
 
   let stopping = false;
   const stop = async (code: number) => {

@@ -203,7 +203,7 @@ function knownKeysBody(definitions: readonly { key: string }[], size: number, in
   return body;
 }
 
-export const KEY_SIZES = [10, 100, 500, 1000, 5000] as const;
+export const KEY_SIZES = [10, 100, 500, 1000, 5000, 10000] as const;
 
 /** A tenant with definitions for the largest key size, shared by the key and CPU rows. */
 export async function seedKeysTenant(ctx: GrowthContext): Promise<SeededTenant> {

@@ -96,6 +96,10 @@ export async function startNeonProxy(opts: {
   let delayMs = opts.delayMs ?? 0;
   let fault: NeonProxyFault = "none";
   let counts: NeonProxyStats = { roundTrips: 0, httpQueries: 0, wsMessages: 0 };
+  // The text (never the parameters) of the latest HTTP statements, for tests that pin which
+  // statement a request sent (GET /statements).
+  const statements: string[] = [];
+  let statementCount = 0;
   const inFlight = new Set<Socket>();
   const pipes = new Set<() => void>();
 
@@ -123,6 +127,8 @@ export async function startNeonProxy(opts: {
       send(res, reply);
     } else if (req.method === "GET" && pathname === "/stats") {
       send(res, json(200, counts));
+    } else if (req.method === "GET" && pathname === "/statements") {
+      send(res, json(200, { count: statementCount, statements }));
     } else if (req.method === "POST" && pathname === "/faults") {
       const asked = (JSON.parse((await readBody(req)) || "{}") as { mode?: string }).mode;
       fault = asked === "down" || asked === "drop-after" ? asked : "none";
@@ -138,6 +144,11 @@ export async function startNeonProxy(opts: {
   async function handleSql(req: IncomingMessage): Promise<Reply> {
     try {
       const body = parseSqlBody(await readBody(req));
+      for (const { query } of Array.isArray(body) ? body : [body]) {
+        statementCount++;
+        statements.push(query);
+        statements.splice(0, statements.length - 200);
+      }
       await sleep(delayMs);
       const result = Array.isArray(body)
         ? { results: await runBatch(pool, body, req.headers) }

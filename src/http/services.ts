@@ -18,6 +18,7 @@ import { BoundedCache } from "../services/bounded-cache";
 import type { Deps, IsolateState, RequestMeter } from "../services/deps";
 import { LLM_CALLER_MS, VerifiedCallers } from "../services/verified-callers";
 import { ApiError } from "./api-error";
+import { RATE_LIMIT_PERIOD_MS } from "./api-key-auth";
 
 type Stores = Pick<
   Deps,
@@ -69,12 +70,19 @@ function envState(env: HonoEnv["Bindings"]) {
       refreshing: new Map<string, Promise<void>>(),
       // As fresh as the key confirmation an LLM call needs anyway (see services/usage.ts).
       spend: new BoundedCache<TenantSpend>({ ttlMs: LLM_CALLER_MS, maxEntries: 10_000, clock }),
+      refusing: new BoundedCache<true>({ ttlMs: RATE_LIMIT_PERIOD_MS, maxEntries: 10_000, clock }),
     },
     checkResponses: config.CHECK_RESPONSES === "true",
   };
   perEnv.set(env, built);
   return built;
 }
+
+/**
+ * The isolate state built for this env object, if any request has used it: for tests, which call
+ * the Worker with an env of their own and check what its caches hold (no route exposes it).
+ */
+export const isolateStateOf = (env: object): IsolateState | undefined => perEnv.get(env)?.isolate;
 
 /** Builds the request's services from the env; nothing after this reads `c.env`. */
 export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {

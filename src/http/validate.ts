@@ -2,6 +2,7 @@ import type { ValidationTargets } from "hono";
 import { validator } from "hono/validator";
 import * as z from "zod/mini";
 import { parseJsonValue } from "../core/metadata/parse-json-body";
+import { problemOf } from "../core/metadata/storable";
 import { ApiError } from "./api-error";
 import { readJsonText } from "./read-body";
 
@@ -41,3 +42,14 @@ export async function jsonBody<T extends z.ZodMiniType>(
   const parsed = parseJsonValue(text.trim() === "" ? "{}" : text);
   return { data: parseInput(schema, parsed), parsed };
 }
+
+/**
+ * A string Postgres can store as sent: no NUL character (text refuses it: a 500) and no unpaired
+ * UTF-16 surrogate (the driver would silently store U+FFFD instead). As metadata values are.
+ */
+export const storableString = () =>
+  z.string().check(
+    z.refine((text) => problemOf(text) === undefined, {
+      error: "contains a NUL character or an unpaired UTF-16 surrogate",
+    }),
+  );

@@ -26,6 +26,11 @@ export interface IsolateState {
   refreshing: Map<string, Promise<void>>;
   /** Per tenant, the LLM budget and month-to-date spend the last statement answered (10 s). */
   spend: BoundedCache<TenantSpend>;
+  /**
+   * Clients (`client:<ip>`) and claimed tenants (`tenant:<id>`) past their limit of refused
+   * credentials: their unconfirmed credentials get a 429 here without a database check.
+   */
+  refusing: BoundedCache<true>;
 }
 
 /** What one request costs, reported in Server-Timing (and counted by the benchmark). */

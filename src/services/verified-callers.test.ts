@@ -17,6 +17,14 @@ describe("VerifiedCallers", () => {
     expect(cache.within("h", 5000)).toBe(false);
   });
 
+  it("forgets a key a statement refused, so the next use is checked again", () => {
+    const cache = new VerifiedCallers(() => 0, { ttlMs: 60_000, maxEntries: 10 });
+    cache.remember("h");
+    cache.forget("h");
+    expect(cache.within("h", 60_000)).toBe(false);
+    expect(cache.size).toBe(0);
+  });
+
   it("never holds more than its bound, however many keys are sent", () => {
     const cache = new VerifiedCallers(() => 0, { ttlMs: 60_000, maxEntries: 100 });
     for (let i = 0; i < 10_000; i++) {

@@ -29,6 +29,11 @@ export class VerifiedCallers {
     this.#at.set(keyHash, this.clock());
   }
 
+  /** A statement refused the credential (revoked since): it must be checked again before anything. */
+  forget(keyHash: string): void {
+    this.#at.delete(keyHash);
+  }
+
   get size(): number {
     return this.#at.size;
   }

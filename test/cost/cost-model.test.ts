@@ -1,8 +1,8 @@
 // The cost model of docs/contract.md ("Cost"), pinned as exact counts: database round trips are
 // counted at the local Neon proxy, LLM calls at the fake LLM, KV operations from Server-Timing.
 // This file runs in its own vitest project, so its proxy and fake LLM see no other test's traffic.
-import { env } from "cloudflare:workers";
 import { describe, expect, inject, it, vi } from "vitest";
+import { generateToken } from "../../src/core/auth/api-key";
 import {
   answer,
   call,
@@ -16,9 +16,13 @@ import {
   type TenantFixture,
   updateMetadata,
 } from "../harness";
+import { callWith, freshEnv } from "../hostile";
 
 const roundTrips = async () =>
   (await (await fetch(`${inject("proxyUrl")}/stats`)).json<{ roundTrips: number }>()).roundTrips;
+/** How many statements the proxy has received, and the text of the latest ones, oldest first. */
+const statements = async () =>
+  (await fetch(`${inject("proxyUrl")}/statements`)).json<{ count: number; statements: string[] }>();
 const llmCallCount = async () =>
   (await (await fetch(`${inject("llmUrl")}/__control/calls`)).json<{ count: number }>()).count;
 
@@ -123,16 +127,27 @@ describe("cost per request", () => {
     });
   });
 
-  it("a cold isolate reads the tenant's definitions from KV once, after one check of the key", async () => {
-    const t = await seedTenant();
-    // Written behind the Worker's back, so no isolate has this tenant (or its key) cached.
-    await env.FIELDS_KV.put(`definitions:v2:${t.tenantId}`, JSON.stringify({ version: 0, definitions: [] }));
-    // A key this isolate has never seen confirmed is checked first (no tenant-sized work for an
-    // unverified caller), then one KV read, then the statement.
-    const first = await measure(() => updateMetadata(t, { cold_key: "x" }));
-    // The new definition is projected to KV after the response (one write).
-    expect(first).toEqual({ status: 200, roundTrips: 2, llmCalls: 0, kv: "reads=1 writes=1" });
-    expect(await measure(() => updateMetadata(t, { cold_key: "y" }))).toEqual({
+  it("a cold isolate reads the tenant's definitions from KV once (1 KV read), after one check of the key (2 round trips)", async () => {
+    const t = await tenantWith100Fields();
+    await vi.waitFor(async () => expect((await projectionOf(t.tenantId))?.definitions).toHaveLength(100));
+    // An env of its own: an isolate that has seen neither this tenant nor its key.
+    const cold = freshEnv();
+    const send = (value: string) => () =>
+      callWith(cold, `/api/public/contact/${t.contactId}/update-metadata`, {
+        method: "POST",
+        headers: { "x-api-key": t.apiKey, "content-type": "application/json" },
+        body: JSON.stringify({ field_1: value }),
+      });
+    // The key is checked first (no tenant-sized work for an unconfirmed caller), then the
+    // definitions are read from KV once, then the statement.
+    expect(await measure(send("x"))).toEqual({
+      status: 200,
+      roundTrips: 2,
+      llmCalls: 0,
+      kv: "reads=1 writes=0",
+    });
+    // Warm: no check, no read.
+    expect(await measure(send("y"))).toEqual({
       status: 200,
       roundTrips: 1,
       llmCalls: 0,
@@ -182,19 +197,51 @@ describe("cost per request", () => {
     expect(cost).toEqual({ status: 200, roundTrips: 1, llmCalls: 0, kv: "reads=0 writes=0" });
   });
 
-  it("a forged key costs 0 LLM calls, 0 KV reads and 1 round trip", async () => {
+  it("a made-up key naming a real tenant costs what one naming no tenant does: 1 statement, 0 KV, 0 LLM", async () => {
     const t = await tenantWith100Fields();
-    const forged = `${t.apiKey.slice(0, -1)}${t.apiKey.endsWith("A") ? "B" : "A"}`;
+    // The projection is in KV and the isolate is cold (an env of its own): reading the tenant's
+    // definitions before the key check would show here as a KV read, a ledger statement or time.
+    await vi.waitFor(async () => expect(await projectionOf(t.tenantId)).not.toBeNull());
+    const testEnv = freshEnv();
+    const forged = (tenantId: string) => () =>
+      callWith(testEnv, `/api/public/contact/${t.contactId}/update-metadata`, {
+        method: "POST",
+        headers: { "x-api-key": generateToken("cmk", tenantId).key, "content-type": "application/json" },
+        body: JSON.stringify({ never_seen_before: "x", field_1: "y" }),
+      });
+    const costs = [];
+    for (const tenantId of [t.tenantId, crypto.randomUUID()]) {
+      const seen = (await statements()).count;
+      const cost = await measure(forged(tenantId));
+      const after = await statements();
+      costs.push({
+        ...cost,
+        statements: after.statements.slice(after.statements.length - (after.count - seen)),
+      });
+    }
+    const [real, unknown] = costs;
+    expect(real).toMatchObject({ status: 401, roundTrips: 1, llmCalls: 0, kv: "reads=0 writes=0" });
+    // The very same statement (the key check), touching no definitions table.
+    expect(real?.statements).toEqual(unknown?.statements);
+    expect(real?.statements).toHaveLength(1);
+    expect(real?.statements?.[0]).toContain("FROM api_keys");
+    expect(real?.statements?.[0]).not.toMatch(/field_definitions|field_names|contact_field_values/);
+    expect(unknown).toMatchObject({ status: 401, roundTrips: 1, llmCalls: 0, kv: "reads=0 writes=0" });
+  });
+
+  it("80,000 repeated form pairs with a made-up key: 413, no round trip, no KV", async () => {
+    const t = await seedTenant();
     const cost = await measure(() =>
       call(`/api/public/contact/${t.contactId}/update-metadata`, {
         method: "POST",
-        headers: { "x-api-key": forged, "content-type": "application/json" },
-        body: JSON.stringify({ never_seen_before: "x" }),
+        headers: {
+          "x-api-key": generateToken("cmk", t.tenantId).key,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: "a=1&".repeat(80_000),
       }),
     );
-    // Refused by the key check, before the tenant's definitions are read: its cost (and timing)
-    // tells nothing about the tenant.
-    expect(cost).toEqual({ status: 401, roundTrips: 1, llmCalls: 0, kv: "reads=0 writes=0" });
+    expect(cost).toEqual({ status: 413, roundTrips: 0, llmCalls: 0, kv: "reads=0 writes=0" });
   });
 });
 

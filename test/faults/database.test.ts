@@ -1,7 +1,15 @@
 // Runs in the "faults" project: its Neon proxy is ours alone, so failures injected here hit no
 // other test. Seeding and checks run with the fault cleared (they go through the same proxy).
 import { afterAll, afterEach, describe, expect, inject, it, vi } from "vitest";
-import { activityRows, call, fieldMap, seedTenant, type TenantFixture, updateMetadata } from "../harness";
+import {
+  activityRows,
+  call,
+  fieldMap,
+  query,
+  seedTenant,
+  type TenantFixture,
+  updateMetadata,
+} from "../harness";
 
 const setFault = async (mode: "none" | "down" | "drop-after") => {
   const res = await fetch(`${inject("proxyUrl")}/faults`, { method: "POST", body: JSON.stringify({ mode }) });
@@ -67,5 +75,50 @@ describe("database faults", () => {
     await setFault("none");
     expect((await updateMetadata(t, { x: "2" })).status).toBe(200);
     expect(await fieldMap(t.contactId)).toEqual({ kept: "yes", x: "2" });
+  });
+});
+
+describe("create contact under database faults (issue 12.9)", () => {
+  afterEach(() => setFault("none"));
+
+  it("the connection dropped after the statement: the contact and its values landed together, once", async () => {
+    const t = await tenantWithOneField();
+    await setFault("drop-after");
+    const res = await call("/api/public/contact", {
+      method: "POST",
+      headers: { "x-api-key": t.apiKey, "content-type": "application/json" },
+      body: JSON.stringify({
+        name: "Dropped answer",
+        email: "d@example.com",
+        metadata: { kept: "on create" },
+      }),
+    });
+    await expectUnavailable(res);
+    await setFault("none");
+    const created = await query<{ id: string; email: string }>(
+      "SELECT id, email FROM contacts WHERE tenant_id = $1 AND name = 'Dropped answer'",
+      [t.tenantId],
+    );
+    // One statement created the contact and wrote its values: it committed whole (the answer was
+    // lost on the way back), never a contact without its values.
+    expect(created).toHaveLength(1);
+    const [contact] = created;
+    expect(await fieldMap(contact?.id ?? "")).toEqual({ kept: "on create" });
+    expect(await activityRows(contact?.id ?? "")).toHaveLength(1);
+  });
+
+  it("the database down: no contact at all", async () => {
+    const t = await tenantWithOneField();
+    await setFault("down");
+    const res = await call("/api/public/contact", {
+      method: "POST",
+      headers: { "x-api-key": t.apiKey, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Never", metadata: { kept: "no" } }),
+    });
+    await expectUnavailable(res);
+    await setFault("none");
+    expect(
+      await query("SELECT id FROM contacts WHERE tenant_id = $1 AND name = 'Never'", [t.tenantId]),
+    ).toEqual([]);
   });
 });

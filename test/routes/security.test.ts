@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { revokeApiKey } from "../../scripts/lib/tenants";
+import { createWebhook, revokeWebhook } from "../../scripts/lib/webhooks";
 import { sha256Hex } from "../../src/core/auth/api-key";
 import {
   answer,
@@ -17,9 +18,16 @@ import {
   updateMetadata,
 } from "../harness";
 
+interface Owner extends TenantFixture {
+  /** The owner's own webhook URL token, to forge from. */
+  webhookToken: string;
+}
+
 interface Attempt {
   route: string;
-  send: (owner: TenantFixture, key: string | undefined) => Promise<Response>;
+  /** What the route takes as its credential. */
+  credential: "api_key" | "webhook";
+  send: (owner: Owner, credential: string | undefined) => Promise<Response>;
 }
 
 const headers = (key: string | undefined): Record<string, string> => ({
@@ -31,6 +39,7 @@ const headers = (key: string | undefined): Record<string, string> => ({
 const ATTEMPTS: Attempt[] = [
   {
     route: "POST update-metadata",
+    credential: "api_key",
     send: (o, key) =>
       call(`/api/public/contact/${o.contactId}/update-metadata`, {
         method: "POST",
@@ -39,11 +48,25 @@ const ATTEMPTS: Attempt[] = [
       }),
   },
   {
+    route: "POST bulk update-metadata",
+    credential: "api_key",
+    send: (o, key) =>
+      call("/api/public/contacts/update-metadata", {
+        method: "POST",
+        headers: headers(key),
+        body: JSON.stringify({
+          items: [{ aiContactId: o.contactId, metadata: { secret_field: "hijacked", intruder: "x" } }],
+        }),
+      }),
+  },
+  {
     route: "GET info",
+    credential: "api_key",
     send: (o, key) => call(`/api/public/contact/${o.contactId}/info`, { headers: headers(key) }),
   },
   {
     route: "PUT custom field",
+    credential: "api_key",
     send: (_, key) =>
       call("/api/public/custom-fields/secret_field", {
         method: "PUT",
@@ -53,15 +76,27 @@ const ATTEMPTS: Attempt[] = [
   },
   {
     route: "DELETE custom field",
+    credential: "api_key",
     send: (_, key) =>
       call("/api/public/custom-fields/secret_field", { method: "DELETE", headers: headers(key) }),
   },
   {
+    route: "DELETE alias",
+    credential: "api_key",
+    send: (_, key) =>
+      call("/api/public/custom-fields/secret_field/aliases/hidden", {
+        method: "DELETE",
+        headers: headers(key),
+      }),
+  },
+  {
     route: "GET custom fields",
+    credential: "api_key",
     send: (_, key) => call("/api/public/custom-fields", { headers: headers(key) }),
   },
   {
     route: "POST contact",
+    credential: "api_key",
     send: (_, key) =>
       call("/api/public/contact", {
         method: "POST",
@@ -69,13 +104,28 @@ const ATTEMPTS: Attempt[] = [
         body: JSON.stringify({ name: "x" }),
       }),
   },
+  {
+    route: "POST webhook",
+    credential: "webhook",
+    send: (o, token) =>
+      call(`/api/webhooks/${token ?? ""}?ai_contact_id=${o.contactId}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          ai_contact_id: o.contactId,
+          secret_field: "hijacked",
+          email: "owner@example.com",
+        }),
+      }),
+  },
 ];
 
-async function ownerWithData(): Promise<TenantFixture> {
+async function ownerWithData(): Promise<Owner> {
   const owner = await seedTenant("owner");
   expect((await putField(owner, "secret_field", { label: "Secret", aliases: ["hidden"] })).status).toBe(201);
   expect((await updateMetadata(owner, { secret_field: "owner value" })).status).toBe(200);
-  return owner;
+  await query("UPDATE contacts SET email = 'owner@example.com' WHERE id = $1", [owner.contactId]);
+  return { ...owner, webhookToken: (await createWebhook(query, owner.tenantId)).token };
 }
 
 async function ownerSnapshot(owner: TenantFixture) {
@@ -86,48 +136,82 @@ async function ownerSnapshot(owner: TenantFixture) {
       owner.tenantId,
     ]),
     definitions: await ledger(owner.tenantId),
+    version: await query("SELECT definitions_version FROM tenants WHERE id = $1", [owner.tenantId]),
     kv: await env.FIELDS_KV.get(`definitions:v2:${owner.tenantId}`),
   };
 }
 
+/** A tenant whose API key and webhook token have each been USED (so this isolate has them confirmed), then revoked. */
+async function revokedAfterUse(): Promise<{ apiKey: string; webhookToken: string }> {
+  const t = await seedTenant("revoked");
+  const webhook = await createWebhook(query, t.tenantId);
+  expect((await updateMetadata(t, { used: "before revocation" })).status).toBe(200);
+  const used = await call(`${webhook.path}?ai_contact_id=${t.contactId}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: '{"used": "by the webhook"}',
+  });
+  expect(used.status).toBe(200);
+  await revokeApiKey(query, t.apiKey);
+  await revokeWebhook(query, webhook.token);
+  return { apiKey: t.apiKey, webhookToken: webhook.token };
+}
+
 describe("tenant isolation matrix", () => {
   it.each(ATTEMPTS)(
-    "$route with another tenant's key sees and changes nothing of the owner",
-    async ({ route, send }) => {
+    "$route with another tenant's credential sees and changes nothing of the owner",
+    async ({ route, credential, send }) => {
       const owner = await ownerWithData();
       const intruder = await seedTenant("intruder");
+      const intruderWebhook = (await createWebhook(query, intruder.tenantId)).token;
       const before = await ownerSnapshot(owner);
-      const res = await send(owner, intruder.apiKey);
+      const res = await send(owner, credential === "webhook" ? intruderWebhook : intruder.apiKey);
       const expected: Record<string, number[]> = {
         "POST update-metadata": [404],
         "GET info": [404],
         "DELETE custom field": [404],
+        "DELETE alias": [404],
+        // Neither the owner's contact id nor its email exists for the intruder's webhook.
+        "POST webhook": [404],
         // These act on the intruder's own tenant, never the owner's.
+        "POST bulk update-metadata": [200],
         "PUT custom field": [201],
         "GET custom fields": [200],
         "POST contact": [201],
       };
       expect(expected[route]).toContain(res.status);
       const text = await res.text();
+      if (route === "POST bulk update-metadata") {
+        expect(JSON.parse(text).results.map((r: { status: number }) => r.status)).toEqual([404]);
+      }
       expect(text).not.toContain("owner value");
       expect(text).not.toContain(owner.tenantId);
-      expect(text).not.toContain("hidden");
+      if (route !== "DELETE alias") {
+        // (That route's 404 names the alias it was asked about, as it does for any absent alias.)
+        expect(text).not.toContain("hidden");
+      }
       expect(await ownerSnapshot(owner)).toEqual(before);
     },
   );
 
-  it.each(ATTEMPTS)("$route refuses a missing, forged or revoked key with 401", async ({ send }) => {
-    const owner = await ownerWithData();
-    const revoked = await seedTenant("revoked");
-    await revokeApiKey(query, revoked.apiKey);
-    const before = await ownerSnapshot(owner);
-    for (const key of [undefined, "garbage", tamperedKey(owner.apiKey), revoked.apiKey]) {
-      const res = await send(owner, key);
-      expect(res.status).toBe(401);
-      expect((await res.json<{ error: { code: string } }>()).error.code).toBe("UNAUTHORIZED");
-    }
-    expect(await ownerSnapshot(owner)).toEqual(before);
-  });
+  it.each(ATTEMPTS)(
+    "$route refuses a missing, forged or revoked (after use) credential with 401",
+    async ({ credential, send }) => {
+      const owner = await ownerWithData();
+      const revoked = await revokedAfterUse();
+      const before = await ownerSnapshot(owner);
+      const refused =
+        credential === "webhook"
+          ? ["garbage", tamperedKey(owner.webhookToken), revoked.webhookToken]
+          : [undefined, "garbage", tamperedKey(owner.apiKey), revoked.apiKey];
+      for (const key of refused) {
+        const res = await send(owner, key);
+        expect(res.status, String(key)).toBe(401);
+        expect((await res.json<{ error: { code: string } }>()).error.code).toBe("UNAUTHORIZED");
+      }
+      expect(await ownerSnapshot(owner)).toEqual(before);
+    },
+  );
 
   it("never shows one tenant's definitions to the LLM for another", async () => {
     const owner = await seedTenant("owner");
@@ -168,15 +252,23 @@ describe("secrets", () => {
       BEGIN IF NEW.value = 'SECRET-trigger-value' THEN RAISE EXCEPTION 'forced'; END IF; RETURN NEW; END $$`);
     await query(`CREATE OR REPLACE TRIGGER fail_on_secret BEFORE INSERT OR UPDATE ON contact_field_values
       FOR EACH ROW EXECUTE FUNCTION fail_on_secret()`);
+    const webhook = await createWebhook(query, t.tenantId);
     const failed = await updateMetadata(t, { card: "SECRET-trigger-value", other: "private note" });
+    // The webhook's token is in its URL: a failure there must not log the URL either.
+    const failedHook = await call(`${webhook.path}?ai_contact_id=${t.contactId}`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ card: "SECRET-trigger-value" }),
+    });
     const ok = await updateMetadata(t, { note: "private note" });
     for (const spy of spies) {
       spy.mockRestore();
     }
-    expect([failed.status, ok.status]).toEqual([500, 200]);
-    expect(logged.length).toBeGreaterThan(0);
+    expect([failed.status, failedHook.status, ok.status]).toEqual([500, 500, 200]);
+    expect(logged.length).toBeGreaterThan(1);
     const all = logged.join("\n");
-    for (const secret of [t.apiKey, await sha256Hex(t.apiKey), "SECRET-trigger-value", "private note"]) {
+    const secrets = [t.apiKey, sha256Hex(t.apiKey), webhook.token, sha256Hex(webhook.token)];
+    for (const secret of [...secrets, "SECRET-trigger-value", "private note"]) {
       expect(all).not.toContain(secret);
     }
   });

@@ -229,3 +229,87 @@ describe("webhooks: auth, signatures and retries", () => {
     expect(await activityRows(t.contactId)).toHaveLength(1);
   });
 });
+
+/** `length` characters of incompressible text (base64 of random bytes). */
+const randomText = (length: number) =>
+  btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(Math.ceil((length * 3) / 4))))).slice(
+    0,
+    length,
+  );
+
+describe("webhooks: delivery ids of any length (issue 12.6)", () => {
+  it.each([
+    ["in the body (idempotency_key)", "body"],
+    ["in an Idempotency-Key header", "header"],
+  ])("a 4,000-character id %s is applied once, and a retry of it replays", async (_, where) => {
+    const t = await seedTenant();
+    const path = await webhookFor(t);
+    const id = randomText(4_000);
+    const body = JSON.stringify({
+      ai_contact_id: t.contactId,
+      plan: "pro",
+      ...(where === "body" ? { idempotency_key: id } : {}),
+    });
+    const headers: Record<string, string> = where === "header" ? { "idempotency-key": id } : {};
+    const first = await postJsonTo(path, body, headers);
+    expect(first.status, await first.clone().text()).toBe(200);
+    const retry = await postJsonTo(path, body, headers);
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get("x-webhook-replay")).toBe("true");
+    expect(await retry.json()).toEqual(await first.json());
+    expect(await activityRows(t.contactId)).toHaveLength(1);
+    // Stored as its hash, so the index never sees the 4,000 characters.
+    const stored = await query<{ event_id: string }>(
+      "SELECT d.event_id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE w.tenant_id = $1",
+      [t.tenantId],
+    );
+    expect(stored.map((r) => r.event_id)).toEqual([expect.stringMatching(/^sha256:[0-9a-f]{64}$/)]);
+  });
+});
+
+describe("webhooks: with a signing secret, only the signed bytes choose (issue 12.7)", () => {
+  const sign = async (body: string) => ({ "x-signature": `sha256=${await hmac("s3cret", body, "hex")}` });
+
+  it("a valid signature with another contact in the query writes to the body's contact", async () => {
+    const t = await seedTenant();
+    const victim = await seedContact(t.tenantId, "Victim");
+    const path = await webhookFor(t, "s3cret");
+    const body = JSON.stringify({ ai_contact_id: t.contactId, plan: "signed" });
+    const res = await postJsonTo(`${path}?ai_contact_id=${victim}`, body, await sign(body));
+    expect(res.status).toBe(200);
+    expect((await res.json<Answer>()).ai_contact_id).toBe(t.contactId);
+    expect(await fieldMap(t.contactId)).toEqual({ plan: "signed" });
+    expect(await fieldMap(victim)).toEqual({});
+  });
+
+  it("a signed body naming no contact is a 404, whatever the query says", async () => {
+    const t = await seedTenant();
+    const path = await webhookFor(t, "s3cret");
+    const body = JSON.stringify({ plan: "nobody" });
+    const res = await postJsonTo(`${path}?ai_contact_id=${t.contactId}`, body, await sign(body));
+    expect(res.status).toBe(404);
+    expect(await fieldMap(t.contactId)).toEqual({});
+  });
+
+  it("a signed replay with a new Idempotency-Key header is still a replay", async () => {
+    const t = await seedTenant();
+    const path = await webhookFor(t, "s3cret");
+    const body = fixture("tally-form-response", t.contactId);
+    const first = await postJsonTo(path, body, { ...(await sign(body)), "idempotency-key": "first" });
+    expect(first.status).toBe(200);
+    const again = await postJsonTo(path, body, { ...(await sign(body)), "idempotency-key": "a-new-one" });
+    expect(again.status).toBe(200);
+    expect(again.headers.get("x-webhook-replay")).toBe("true");
+    expect(await activityRows(t.contactId)).toHaveLength(1);
+  });
+
+  it("unsigned webhooks still honour ?ai_contact_id= and Idempotency-Key", async () => {
+    const t = await seedTenant();
+    const path = `${await webhookFor(t)}?ai_contact_id=${t.contactId}`;
+    const first = await postJsonTo(path, '{"plan": "a"}', { "idempotency-key": "k1" });
+    const again = await postJsonTo(path, '{"plan": "b"}', { "idempotency-key": "k1" });
+    expect([first.status, again.status]).toEqual([200, 200]);
+    expect(again.headers.get("x-webhook-replay")).toBe("true");
+    expect(await fieldMap(t.contactId)).toEqual({ plan: "a" });
+  });
+});

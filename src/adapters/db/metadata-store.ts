@@ -57,7 +57,8 @@ const LimitReasonSchema = z.object({
  *   -> taught: learned aliases, first claim wins -> bumped: the version, when anything changed
  *   -> resolved: each value under the definition that owns its name -> upserted / cleared
  *   -> activity: one row per contact, old values joined through a jsonb object (linear, not
- *      key x key) -> the rows of the response.
+ *      key x key), each change built before the ordered aggregate sorts them -> the rows of the
+ *      response. test/routes/key-scaling.test.ts holds the plan to that (EXPLAIN ANALYZE).
  *
  * Past the definition limit the statement refuses itself (`refuse()`): nothing at all is written.
  * So does a single-contact request whose contact is missing (`requireContacts`: a 404 leaves no
@@ -216,11 +217,16 @@ export function createMetadataStore(db: Database): MetadataStore {
           FROM (SELECT contact_id, key, old_value FROM upserted UNION ALL SELECT contact_id, key, old_value FROM cleared) x
           GROUP BY contact_id
         ),
-        changes AS (
-          SELECT r.c, jsonb_agg(jsonb_build_object(
-              'key', r.k, 'source_key', r.s, 'old_value', o.o ->> r.k, 'new_value', r.v) ORDER BY r.o) AS changes
+        change AS MATERIALIZED (
+          -- Each change built here, row by row, BEFORE the ordered aggregate below sorts them: left
+          -- to the aggregate, every sorted row carried its contact's whole olds object (keys x keys
+          -- bytes). MATERIALIZED keeps the planner from folding this back into that aggregate.
+          SELECT r.c, r.o, jsonb_build_object(
+              'key', r.k, 'source_key', r.s, 'old_value', o.o ->> r.k, 'new_value', r.v) AS change
           FROM resolved r LEFT JOIN olds o ON o.contact_id = r.c
-          GROUP BY r.c
+        ),
+        changes AS (
+          SELECT c, jsonb_agg(change ORDER BY o) AS changes FROM change GROUP BY c
         ),
         activity AS (
           INSERT INTO contact_activities (tenant_id, contact_id, api_key_id, webhook_id, request_id, kind, changes)

@@ -1,7 +1,7 @@
 import { invalidInput } from "../errors";
 import type { FieldType } from "./definition";
 import { definitionIdFor } from "./definition-id";
-import { toFieldKey } from "./field-key";
+import { MAX_KEY_LENGTH, toFieldKey } from "./field-key";
 
 export interface PutDefinitionBody {
   label?: string | undefined;
@@ -38,6 +38,14 @@ export function prepareDefinition(tenantId: string, sentKey: string, body: PutDe
       names.set(alias, "alias");
       aliases.push(alias);
     }
+  }
+  // The names a metadata key may have (normalizeEntries): a name longer than that once canonical
+  // (NFKC can turn one character into 18) could never be sent as a key, and would bloat the index.
+  const long = [...names.keys()].filter((name) => name.length > MAX_KEY_LENGTH);
+  if (long.length > 0) {
+    throw invalidInput(`name(s) longer than ${MAX_KEY_LENGTH} characters once converted to snake_case`, {
+      names: long.map((name) => name.slice(0, 64)),
+    });
   }
   return {
     id: definitionIdFor(tenantId, key),

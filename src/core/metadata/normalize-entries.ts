@@ -38,15 +38,15 @@ export function normalizeEntries(entries: readonly MetadataEntry[]): NormalizedF
   const byKey = new Map<string, NormalizedField>();
   for (const { key, sourceKey, value } of keyed) {
     const earlier = byKey.get(key);
+    // The loser's list is handed on and appended to, never copied: copying it at each repetition
+    // made thousands of keys that convert to one (`ｅmail`, `eｍail`, …) quadratic.
+    const overrides = earlier ? earlier.overrides : [];
+    if (earlier) {
+      overrides.push(earlier.sourceKey);
+    }
     // Delete first so the winner takes the later position, matching "the later one wins".
     byKey.delete(key);
-    byKey.set(key, {
-      key,
-      sourceKey,
-      value: toStoredValue(value),
-      raw: value,
-      overrides: earlier ? [...earlier.overrides, earlier.sourceKey] : [],
-    });
+    byKey.set(key, { key, sourceKey, value: toStoredValue(value), raw: value, overrides });
   }
   return [...byKey.values()];
 }

@@ -240,8 +240,15 @@ function foldByDefinition(
     const key = target.definition.key;
     const earlier = folded.get(key);
     folded.delete(key);
-    const beaten = earlier ? [...earlier.beaten, earlier.field.sourceKey] : [];
-    folded.set(key, { field, target, beaten: [...beaten, ...field.overrides] });
+    // Appended in place (as in normalizeEntries): copying at each repetition was quadratic.
+    const beaten = earlier ? earlier.beaten : [];
+    if (earlier) {
+      beaten.push(earlier.field.sourceKey);
+    }
+    for (const overridden of field.overrides) {
+      beaten.push(overridden);
+    }
+    folded.set(key, { field, target, beaten });
   }
   return [...folded.values()].map(({ field, target, beaten }) => {
     const warnings: string[] = target.warning ? [target.warning] : [];

@@ -8,7 +8,7 @@ export const MAX_NESTING = 64;
  * What Postgres cannot store must be refused up front, as the client's error: a NUL character
  * (text and jsonb reject it) and a lone UTF-16 surrogate (not valid Unicode). Reported per key.
  */
-function problemOf(text: string): string | undefined {
+export function problemOf(text: string): string | undefined {
   if (text.includes("\u0000")) {
     return "contains a NUL character";
   }

@@ -7,14 +7,14 @@ import { BODY_ERRORS, errorResponses, IDEMPOTENCY_ERRORS } from "../../http/erro
 import { IdempotencyHeadersSchema, idempotency, REPLAYED_HEADER } from "../../http/idempotency";
 import { limitBody } from "../../http/limit-body";
 import { respond } from "../../http/respond";
-import { jsonBody } from "../../http/validate";
+import { jsonBody, storableString } from "../../http/validate";
 import { documented } from "../../openapi/documented";
 import { defineRoute } from "../../openapi/route-spec";
 import { createContact } from "../../services/contacts";
 import { ContactSchema, FieldValueSchema, metadataObjectSchema } from "./schema";
 
 const optionalText = (max: number, example: string) =>
-  z.optional(z.nullable(documented(z.string().check(z.maxLength(max)), { example })));
+  z.optional(z.nullable(documented(storableString().check(z.maxLength(max)), { example })));
 
 const CreateContactBodySchema = documented(
   z.strictObject({

@@ -1,8 +1,9 @@
 import * as z from "zod/mini";
 import { FieldTypeSchema } from "../../core/fields/definition";
+import { storableString } from "../../http/validate";
 import { documented } from "../../openapi/documented";
 
-const name = z.string().check(z.minLength(1), z.maxLength(255));
+const name = storableString().check(z.minLength(1), z.maxLength(255));
 
 export const FieldKeyParamSchema = z.object({
   key: documented(name, {
@@ -25,7 +26,9 @@ export const PutFieldDefinitionBodySchema = documented(
     label: z.optional(documented(name, { example: "Company name", description: "Defaults to the key." })),
     type: z._default(FieldTypeDocSchema, "text"),
     description: z.optional(
-      documented(z.string().check(z.maxLength(2000)), { example: "Legal name of the contact's employer" }),
+      documented(storableString().check(z.maxLength(2000)), {
+        example: "Legal name of the contact's employer",
+      }),
     ),
     options: z.optional(documented(z.array(name).check(z.maxLength(500)), { example: ["Free", "Pro"] })),
     aliases: z._default(

@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import * as z from "zod/mini";
 import type { HonoEnv } from "../../env";
 import { ApiError } from "../../http/api-error";
-import { callerFrom } from "../../http/api-key-auth";
+import { callerFrom, credentialRefused, refusedCredential } from "../../http/api-key-auth";
 import { BODY_ERRORS, errorResponses } from "../../http/error-responses";
 import { limitBody } from "../../http/limit-body";
 import { readBody } from "../../http/read-body";
@@ -65,14 +65,20 @@ export function registerReceiveSubmission(app: Hono<HonoEnv>): void {
       throw new ApiError("UNAUTHORIZED", "unknown or revoked webhook URL");
     }
     const { raw, body } = await readBody(c);
-    const { replayed, answer } = await receiveSubmission(c.get("services"), {
+    const received = await receiveSubmission(c.get("services"), {
       caller,
       requestId: c.get("requestId"),
       rawBody: raw,
       headers: (name) => c.req.header(name),
       body,
       queryContactId: c.req.query("ai_contact_id") ?? c.req.query("aiContactId"),
+    }).catch(async (err: unknown) => {
+      if (refusedCredential(err)) {
+        await credentialRefused(c, caller);
+      }
+      throw err;
     });
+    const { replayed, answer } = received;
     if (!replayed) {
       return respond(c, receiveSubmissionRoute, 200, answer);
     }
