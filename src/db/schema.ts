@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   index,
   integer,
   jsonb,
@@ -59,8 +60,17 @@ export const contacts = pgTable(
     phone: text("phone"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /**
+     * Set (by migration only) on a contact whose email an older contact of the tenant already had
+     * when emails became unique: it keeps its email, but the unique index and lookups by email skip
+     * it (migrations/*_read_side_sql.sql).
+     */
+    emailDuplicate: boolean("email_duplicate").notNull().default(false),
+    /** The same for phones. */
+    phoneDuplicate: boolean("phone_duplicate").notNull().default(false),
   },
-  (t) => [index("contacts_tenant_idx").on(t.tenantId)],
+  // (tenant_id, id): search pages walk a tenant's contacts in id order.
+  (t) => [index("contacts_tenant_idx").on(t.tenantId, t.id)],
 );
 
 /**
@@ -199,6 +209,12 @@ export const contactActivities = pgTable(
     kind: text("kind").notNull().default(sql`'metadata_updated'`),
     changes: jsonb("changes").$type<ActivityChange[]>().notNull(),
     createdAt: createdAt(),
+    /**
+     * The history's order: taken when the row is inserted, after the statement's locks on the
+     * values it changed were granted, so it follows the order in which the changes were applied,
+     * which created_at (the statement's start) does not. See the README's "Reading" section.
+     */
+    seq: bigint("seq", { mode: "number" }).notNull().generatedByDefaultAsIdentity(),
   },
-  (t) => [index("contact_activities_contact_idx").on(t.contactId, t.createdAt)],
+  (t) => [index("contact_activities_contact_idx").on(t.contactId, t.seq)],
 );
