@@ -1,10 +1,12 @@
 import type { MiddlewareHandler } from "hono";
 import { setMetric } from "hono/timing";
 import { webCryptoHmac } from "../adapters/crypto/hmac";
+import { createActivityStore } from "../adapters/db/activity-store";
 import { createDatabase } from "../adapters/db/client";
 import { createCallerStore, createContactStore } from "../adapters/db/contact-store";
 import { createDefinitionStore } from "../adapters/db/definition-store";
 import { createMetadataStore } from "../adapters/db/metadata-store";
+import { createSearchStore } from "../adapters/db/search-store";
 import { createWebhookStore } from "../adapters/db/webhook-store";
 import { createProjectionStore } from "../adapters/kv/projection-store";
 import { createMatcherBinding } from "../adapters/llm/matcher-binding";
@@ -16,7 +18,7 @@ import type { Deps, IsolateState, RequestMeter } from "../services/deps";
 import { VerifiedCallers } from "../services/verified-callers";
 import { ApiError } from "./api-error";
 
-type Stores = Pick<Deps, "metadata" | "contacts" | "callers" | "definitions" | "webhooks">;
+type Stores = Pick<Deps, "metadata" | "contacts" | "reads" | "callers" | "definitions" | "webhooks">;
 
 /**
  * Per isolate: workerd keeps the env as one object per isolate, so what depends only on it (config,
@@ -42,6 +44,7 @@ function envState(env: HonoEnv["Bindings"]) {
     stores: {
       metadata: createMetadataStore(db),
       contacts: createContactStore(db),
+      reads: { ...createActivityStore(db), ...createSearchStore(db) },
       callers: createCallerStore(db),
       definitions: createDefinitionStore(db),
       webhooks: createWebhookStore(db),

@@ -35,6 +35,14 @@ export function buildOpenApiDocument(
       };
       return { name, in: "path", required: true, description, example, schema: rest };
     });
+    for (const [name, schema] of Object.entries(route.query?.def.shape ?? {})) {
+      const { description, example, ...rest } = json(schema as z.ZodMiniType) as {
+        description?: string;
+        example?: unknown;
+      };
+      const required = (schema as z.ZodMiniType)._zod.optin !== "optional";
+      parameters.push({ name, in: "query", required, description, example, schema: rest });
+    }
     const operation = {
       operationId: route.operationId,
       tags: route.tags,

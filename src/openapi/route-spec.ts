@@ -17,6 +17,8 @@ export interface RouteSpec {
   /** Omitted: the route needs no API key. */
   secured?: boolean;
   params?: z.ZodMiniObject;
+  /** Query string parameters; an optional member is an optional parameter. */
+  query?: z.ZodMiniObject;
   body?: { description?: string; content: Record<string, Schema> };
   responses: Record<number, { description: string; schema?: Schema }>;
 }

@@ -3,6 +3,7 @@ import type { LlmCallReport } from "../core/matching/llm-report";
 import type { BoundedCache } from "./bounded-cache";
 import type {
   CallerStore,
+  ContactReadStore,
   ContactStore,
   DefinitionStore,
   FieldMatcher,
@@ -33,6 +34,8 @@ export interface RequestMeter {
 export interface Deps {
   metadata: MetadataStore;
   contacts: ContactStore;
+  /** History and search. */
+  reads: ContactReadStore;
   callers: CallerStore;
   definitions: DefinitionStore;
   projections: ProjectionStore;

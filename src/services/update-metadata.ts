@@ -12,7 +12,7 @@ import {
 import { ensureVerified, unauthenticated } from "./caller";
 import { keepDefinitionsCurrent, loadDefinitions } from "./definitions";
 import type { Deps } from "./deps";
-import type { Caller, Contact } from "./ports";
+import type { Caller, Contact, IdentityClaim, IdentityOutcome } from "./ports";
 import { LLM_CALLER_MS } from "./verified-callers";
 
 export interface UpdateInput {
@@ -23,6 +23,8 @@ export interface UpdateInput {
   deliveryId?: string | undefined;
   /** Contacts to create in the same statement; items name them by the ids given here. */
   create?: readonly Contact[];
+  /** Contacts to find or create by email/phone in the same statement; items name them by `ref`. */
+  identify?: readonly IdentityClaim[];
 }
 
 export interface UpdateOutcome {
@@ -30,6 +32,8 @@ export interface UpdateOutcome {
   duplicate: boolean;
   results: ItemResult[];
   created: Contact[];
+  /** Per claim of `identify` whose item was sent (not refused on its own). */
+  identified: IdentityOutcome[];
 }
 
 /**
@@ -45,7 +49,7 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
   const refused = prepared.flatMap((item) => ("error" in item ? [item] : []));
   if (refused.length > 0 && refused.length === prepared.length && (input.create ?? []).length === 0) {
     // Every item was refused on its own: nothing to read, ask or write.
-    return { duplicate: false, results: itemResults(refused, []), created: [] };
+    return { duplicate: false, results: itemResults(refused, []), created: [], identified: [] };
   }
   // No tenant-sized work (reading and parsing its definitions) for a credential never confirmed.
   await ensureVerified(deps, caller);
@@ -55,6 +59,8 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
   const plan = planUpdate(matched, resolution, { tenantId: caller.tenantId });
 
   const sent = plan.items.flatMap((item) => ("writes" in item ? [item] : []));
+  // A claim whose item was refused (a bad key) must not create its contact: all or nothing.
+  const sentIds = new Set(sent.map((item) => item.contactId));
   const applied = await deps.metadata.apply({
     caller,
     requestId: input.requestId,
@@ -63,12 +69,18 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
     learnedAliases: plan.learnedAliases,
     deliveryId: input.deliveryId,
     create: (input.create ?? []).map(({ id, name, email, phone }) => ({ id, name, email, phone })),
+    identify: (input.identify ?? []).filter((claim) => sentIds.has(claim.ref)),
   });
   switch (applied.status) {
     case "unauthorized":
       throw unauthenticated(caller);
     case "duplicate":
-      return { duplicate: true, results: [], created: [] };
+      return { duplicate: true, results: [], created: [], identified: [] };
+    case "identity_taken":
+      throw new DomainError(
+        "CONFLICT",
+        "another request created a contact with this email or phone at the same moment; nothing was written: retry",
+      );
     case "limit_exceeded":
       throw new DomainError(
         "DEFINITION_LIMIT_EXCEEDED",
@@ -78,7 +90,12 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
   }
   deps.isolate.verified.remember(caller.keyHash);
   keepDefinitionsCurrent(deps, caller.tenantId, snapshot, applied.version, applied.delta);
-  return { duplicate: false, results: itemResults(plan.items, applied.items), created: applied.created };
+  return {
+    duplicate: false,
+    results: itemResults(plan.items, applied.items),
+    created: applied.created,
+    identified: applied.identified,
+  };
 }
 
 /** One contact: its fields, or the item's own error (a bad key: 400, a missing contact: 404). */

@@ -4,7 +4,14 @@ import type { StoredField } from "../../core/metadata/item-results";
 import type { MetadataStore } from "../../services/ports";
 import type { Database } from "./client";
 import { ContactRowSchema } from "./contact-store";
-import { asUuid, authCte, Count, jsonParam, Refused, run, Timestamp } from "./sql";
+import {
+  IdentifiedSchema,
+  identifiedColumn,
+  identifiedTargets,
+  identityCtes,
+  identityOutcomes,
+} from "./identity-sql";
+import { asUuid, authCte, Count, isUniqueViolation, jsonParam, Refused, run, Timestamp } from "./sql";
 
 const MatchedBySchema = z.enum(["exact", "alias", "synonym", "llm", "new"]);
 
@@ -31,6 +38,7 @@ const ResultSchema = z.object({
   version_before: z.nullable(Count),
   created: z.array(z.object({ id: z.string(), key: z.string() })),
   taught: z.array(z.object({ name: z.string(), definition_id: z.string() })),
+  identified: IdentifiedSchema,
 });
 
 const LimitReasonSchema = z.object({
@@ -57,7 +65,16 @@ const LimitReasonSchema = z.object({
  */
 export function createMetadataStore(db: Database): MetadataStore {
   return {
-    async apply({ caller, requestId, items, newDefinitions, learnedAliases, deliveryId, create = [] }) {
+    async apply({
+      caller,
+      requestId,
+      items,
+      newDefinitions,
+      learnedAliases,
+      deliveryId,
+      create = [],
+      identify = [],
+    }) {
       const writes = items.flatMap(({ contactId, writes }, item) =>
         writes.map((w, position) => ({
           o: item * 1_000_000 + position,
@@ -94,6 +111,7 @@ export function createMetadataStore(db: Database): MetadataStore {
           FROM jsonb_to_recordset(${jsonParam(create)}) AS b(id uuid, name text, email text, phone text), auth
           RETURNING id, tenant_id, name, email, phone, created_at, updated_at
         ),
+        ${identityCtes(caller.tenantId, identify)},
         target AS (
           SELECT c.id, c.tenant_id, auth.api_key_id, auth.webhook_id
           FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
@@ -101,11 +119,15 @@ export function createMetadataStore(db: Database): MetadataStore {
             AND (${delivery}::text IS NULL OR EXISTS (SELECT 1 FROM delivery))
           UNION ALL
           SELECT b.id, b.tenant_id, auth.api_key_id, auth.webhook_id FROM born b, auth
+          UNION ALL
+          ${identifiedTargets(sql`SELECT jsonb_array_elements_text(${jsonParam(contacts)})::uuid`)}
         ),
         input AS (
-          SELECT i.* FROM jsonb_to_recordset(${jsonParam(writes)})
-            AS i(o bigint, c uuid, k text, v text, d uuid, s text, m text)
-          WHERE i.c IN (SELECT id FROM target)
+          -- Items of an identity claim name it by its ref until the statement knows the contact.
+          SELECT i.o, COALESCE(idn.id, i.c) AS c, i.k, i.v, i.d, i.s, i.m
+          FROM jsonb_to_recordset(${jsonParam(writes)}) AS i(o bigint, c uuid, k text, v text, d uuid, s text, m text)
+          LEFT JOIN identified idn ON idn.ref = i.c
+          WHERE COALESCE(idn.id, i.c) IN (SELECT id FROM target)
         ),
         proposed AS (
           -- Only keys that some found contact actually sets: a 404 item creates nothing.
@@ -122,6 +144,9 @@ export function createMetadataStore(db: Database): MetadataStore {
           SELECT t.id, t.definitions_version, t.definition_count, t.definition_limit
           FROM tenants t JOIN auth ON t.id = auth.tenant_id
           WHERE ${proposes}::boolean AND (EXISTS (SELECT 1 FROM proposed) OR EXISTS (SELECT 1 FROM teach))
+            -- Contacts are created by identity before the tenant is locked, in every statement, so
+            -- two statements creating one email never wait for each other in opposite orders.
+            AND (SELECT count(*) FROM identified) >= 0
           FOR UPDATE OF t
         ),
         fresh AS (
@@ -232,6 +257,7 @@ export function createMetadataStore(db: Database): MetadataStore {
           (SELECT definitions_version FROM gate) AS version_before,
           COALESCE((SELECT jsonb_agg(jsonb_build_object('id', id, 'key', key)) FROM created), '[]'::jsonb) AS created,
           COALESCE((SELECT jsonb_agg(jsonb_build_object('name', name, 'definition_id', definition_id)) FROM taught), '[]'::jsonb) AS taught,
+          ${identifiedColumn} AS identified,
           (SELECT CASE WHEN g.definition_count + (SELECT count(*) FROM fresh) <= g.definition_limit THEN true
             ELSE refuse(jsonb_build_object('code', 'DEFINITION_LIMIT_EXCEEDED', 'limit', g.definition_limit,
               'count', g.definition_count, 'keys', (SELECT jsonb_agg(key ORDER BY key) FROM fresh))) END
@@ -243,6 +269,10 @@ export function createMetadataStore(db: Database): MetadataStore {
           const reason = z.parse(LimitReasonSchema, err.reason);
           return { status: "limit_exceeded", limit: reason.limit, count: reason.count, keys: reason.keys };
         }
+        // Only contacts inserted by identity can collide: one created meanwhile by another statement.
+        if (identify.length > 0 && isUniqueViolation(err)) {
+          return { status: "identity_taken" };
+        }
         throw err;
       }
       const result = z.parse(ResultSchema, rows[0]);
@@ -253,6 +283,8 @@ export function createMetadataStore(db: Database): MetadataStore {
         return { status: "duplicate" };
       }
       const found = new Set(result.found);
+      const identified = identityOutcomes(result.identified);
+      const refs = new Map(identified.map((i) => [i.ref, i.id ?? i.ref]));
       const byContact = new Map<string, StoredField[]>();
       for (const row of result.rows) {
         const fields = byContact.get(row.contact_id) ?? [];
@@ -291,7 +323,11 @@ export function createMetadataStore(db: Database): MetadataStore {
                 aliasesAdded: result.taught.map((t) => ({ definitionId: t.definition_id, name: t.name })),
                 aliasesRemoved: [],
               },
-        items: contacts.map((id) => (found.has(id) ? (byContact.get(id) ?? []) : null)),
+        items: contacts.map((ref) => {
+          const id = refs.get(ref) ?? ref;
+          return found.has(id) ? (byContact.get(id) ?? []) : null;
+        }),
+        identified,
       };
     },
   };
