@@ -210,9 +210,10 @@ export const contactActivities = pgTable(
     changes: jsonb("changes").$type<ActivityChange[]>().notNull(),
     createdAt: createdAt(),
     /**
-     * The history's order: taken when the row is inserted, after the statement's locks on the
-     * values it changed were granted, so it follows the order in which the changes were applied,
-     * which created_at (the statement's start) does not. See the README's "Reading" section.
+     * The history's order. Taken when the row is inserted, while the statement holds its contact's
+     * row lock (metadata-store.ts, `locked`), so one contact's rows are numbered in commit order:
+     * a row committed after a history page was read is newer than every row on it. created_at (the
+     * statement's start) is not: a statement that waited for a lock commits after later ones.
      */
     seq: bigint("seq", { mode: "number" }).notNull().generatedByDefaultAsIdentity(),
   },

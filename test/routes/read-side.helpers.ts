@@ -51,3 +51,7 @@ export const contactsOf = (tenantId: string) =>
 
 export const count = async (sql: string, params: unknown[]) =>
   Number((await query<{ n: string }>(sql, params))[0]?.n);
+
+/** A well-formed cursor of the search list: the history must refuse it. */
+export const encodeSearchCursor = (contactId: string) =>
+  btoa(`search:${contactId}`).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");

@@ -73,13 +73,14 @@ export function identityCtes(tenantId: string, claims: readonly IdentityClaim[])
 }
 
 /**
- * The contacts `identified` adds to the statement's targets: once each, and not again when an item
- * of the request names the same (existing) contact by its id.
+ * The contacts `identified` adds to the statement's targets beyond those `locked` holds (found in
+ * its snapshot): the ones it created, and one another statement created meanwhile (locked by the
+ * ON CONFLICT update that returned it). Once each.
  */
-export const identifiedTargets = (idItems: SQL): SQL => sql`
+export const identifiedTargets = sql`
   SELECT i.id, auth.tenant_id, auth.api_key_id, auth.webhook_id
   FROM (SELECT DISTINCT id FROM identified WHERE id IS NOT NULL) i, auth
-  WHERE NOT EXISTS (SELECT 1 FROM contacts c WHERE c.id = i.id AND c.id IN (${idItems}))`;
+  WHERE i.id NOT IN (SELECT id FROM locked)`;
 
 /** The column of the statement's answer. */
 export const identifiedColumn = sql`COALESCE((SELECT jsonb_agg(jsonb_build_object(

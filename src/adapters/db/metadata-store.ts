@@ -112,15 +112,27 @@ export function createMetadataStore(db: Database): MetadataStore {
           RETURNING id, tenant_id, name, email, phone, created_at, updated_at
         ),
         ${identityCtes(caller.tenantId, identify)},
-        target AS (
-          SELECT c.id, c.tenant_id, auth.api_key_id, auth.webhook_id
+        locked AS (
+          -- Each written contact is locked (in id order: no two statements wait for each other)
+          -- until the statement commits, so its activity rows are numbered (seq) in commit order:
+          -- a history page never misses a row committed after it was read (see contact_activities.seq).
+          -- Contacts named by email or phone are found (or created) first, whole, before any lock
+          -- is taken: a statement waiting for another's new contact holds no contact.
+          SELECT c.id, c.tenant_id
           FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
-          WHERE c.id IN (SELECT jsonb_array_elements_text(${jsonParam(contacts)})::uuid)
+          WHERE (SELECT count(*) FROM identified) >= 0
+            AND (c.id IN (SELECT jsonb_array_elements_text(${jsonParam(contacts)})::uuid)
+              OR c.id IN (SELECT id FROM identified))
             AND (${delivery}::text IS NULL OR EXISTS (SELECT 1 FROM delivery))
+          ORDER BY c.id
+          FOR NO KEY UPDATE OF c
+        ),
+        target AS (
+          SELECT l.id, l.tenant_id, auth.api_key_id, auth.webhook_id FROM locked l, auth
           UNION ALL
           SELECT b.id, b.tenant_id, auth.api_key_id, auth.webhook_id FROM born b, auth
           UNION ALL
-          ${identifiedTargets(sql`SELECT jsonb_array_elements_text(${jsonParam(contacts)})::uuid`)}
+          ${identifiedTargets}
         ),
         input AS (
           -- Items of an identity claim name it by its ref until the statement knows the contact.
@@ -144,9 +156,9 @@ export function createMetadataStore(db: Database): MetadataStore {
           SELECT t.id, t.definitions_version, t.definition_count, t.definition_limit
           FROM tenants t JOIN auth ON t.id = auth.tenant_id
           WHERE ${proposes}::boolean AND (EXISTS (SELECT 1 FROM proposed) OR EXISTS (SELECT 1 FROM teach))
-            -- Contacts are created by identity before the tenant is locked, in every statement, so
-            -- two statements creating one email never wait for each other in opposite orders.
-            AND (SELECT count(*) FROM identified) >= 0
+            -- Every contact is locked (and created by identity) before the tenant, in every
+            -- statement: two statements never wait for each other in opposite orders.
+            AND (SELECT count(*) FROM target) >= 0
           FOR UPDATE OF t
         ),
         fresh AS (
