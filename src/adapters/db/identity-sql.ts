@@ -79,8 +79,9 @@ export function identityCtes(tenantId: string, claims: readonly IdentityClaim[])
  */
 export const identifiedTargets = sql`
   SELECT i.id, auth.tenant_id, auth.api_key_id, auth.webhook_id
-  FROM (SELECT DISTINCT id FROM identified WHERE id IS NOT NULL) i, auth
-  WHERE i.id NOT IN (SELECT id FROM locked)`;
+  -- Only rows the inserts returned: they are the tenant's by their unique index's tenant_id.
+  FROM (SELECT id FROM ident_by_email UNION SELECT id FROM ident_by_phone) i, auth
+  WHERE i.id IN (SELECT id FROM identified) AND i.id NOT IN (SELECT id FROM locked)`;
 
 /** The column of the statement's answer. */
 export const identifiedColumn = sql`COALESCE((SELECT jsonb_agg(jsonb_build_object(

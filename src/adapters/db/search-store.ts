@@ -43,17 +43,46 @@ function condition(filter: PlannedFilter): SQL {
       if (filter.compare === "instant") {
         return sql`field_value_instant(v.value) ${op[filter.op]} field_value_instant(${value}::text)`;
       }
-      // The prefix finds the rows in the index; the whole value decides.
-      return sql`left(v.value, ${sql.raw(String(PREFIX))}) COLLATE "C" = left(${value}::text, ${sql.raw(String(PREFIX))}) COLLATE "C" AND v.value = ${value}::text`;
+      // The index holds the first PREFIX characters. A shorter value is equal exactly when its
+      // prefix is (the planner then estimates one clause, from the index's statistics); a longer
+      // one is compared whole after.
+      return value.length < PREFIX
+        ? sql`left(v.value, ${sql.raw(String(PREFIX))}) COLLATE "C" = ${value}::text`
+        : sql`left(v.value, ${sql.raw(String(PREFIX))}) COLLATE "C" = left(${value}::text, ${sql.raw(String(PREFIX))}) AND v.value = ${value}::text`;
   }
 }
 
-/** One filter as a condition on the contact `c`: some value of the field matches (or none does). */
+/**
+ * One filter as a condition on the contact `c`, in the shape whose plan does not depend on guessing
+ * how many contacts match:
+ * - eq and comparisons: a semi-join the planner starts from a value index. The matches of an eq
+ *   come out of it in contact id order (the indexes end with contact_id), so a page costs the same
+ *   whether 10 contacts match or half the tenant; a comparison's matches are sorted, cheap when
+ *   few match (when most do, the planner walks the tenant's contacts in id order instead,
+ *   probing (contact_id, key), as far as its estimates tell it);
+ * - neq, not_exists: an anti-join probed per contact (no index finds what is absent);
+ * - contains, starts_with: no index serves them, so the field's values of the tenant are read once
+ *   (the (tenant_id, key) prefix of the value index) into a set the walk checks (OFFSET 0 keeps the
+ *   planner from probing per contact, which costs a probe per contact when few match).
+ */
 function predicate(tenantId: string, filter: PlannedFilter): SQL {
-  const some = sql`EXISTS (
-    SELECT 1 FROM contact_field_values v
-    WHERE v.contact_id = c.id AND v.tenant_id = ${tenantId}::uuid AND v.key = ${filter.key}::text AND ${condition(filter)})`;
-  return filter.op === "neq" || filter.op === "not_exists" ? sql`NOT ${some}` : some;
+  const key = sql`${filter.key}::text`;
+  switch (filter.op) {
+    case "neq":
+    case "not_exists":
+      return sql`NOT EXISTS (
+        SELECT 1 FROM contact_field_values v
+        WHERE v.contact_id = c.id AND v.tenant_id = ${tenantId}::uuid AND v.key = ${key} AND ${condition(filter)})`;
+    case "contains":
+    case "starts_with":
+      return sql`c.id IN (
+        SELECT v.contact_id FROM contact_field_values v
+        WHERE v.tenant_id = ${tenantId}::uuid AND v.key = ${key} AND ${condition(filter)} OFFSET 0)`;
+    default:
+      return sql`EXISTS (
+        SELECT 1 FROM contact_field_values v
+        WHERE v.contact_id = c.id AND v.tenant_id = ${tenantId}::uuid AND v.key = ${key} AND ${condition(filter)})`;
+  }
 }
 
 /**
