@@ -22,6 +22,17 @@ import { jsonParam } from "./sql";
  *   else by the phone's; `onlyNew` (POST /contact) claims are refused when anything exists.
  */
 export function identityCtes(tenantId: string, claims: readonly IdentityClaim[]): SQL {
+  if (claims.length === 0) {
+    // The same CTEs, empty: planning the find-or-create costs the usual update several ms.
+    return sql`
+  ident_by_email AS (SELECT NULL::uuid AS id WHERE false),
+  ident_by_phone AS (SELECT NULL::uuid AS id WHERE false),
+  identified AS (
+    SELECT NULL::uuid AS ref, NULL::uuid AS id, false AS created, NULL::jsonb AS contact,
+      NULL::uuid AS by_email, NULL::uuid AS by_phone, NULL::uuid AS raced_email, NULL::uuid AS raced_phone
+    WHERE false
+  )`;
+  }
   const rows = claims.map((c) => ({ r: c.ref, e: c.email, p: c.phone, n: c.name, o: c.onlyNew ?? false }));
   const made = (arbiter: "email" | "phone"): SQL => sql`
     INSERT INTO contacts AS c (id, tenant_id, name, email, phone)

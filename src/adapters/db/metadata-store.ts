@@ -51,7 +51,10 @@ const LimitReasonSchema = z.object({
 /**
  * The update of any number of contacts as ONE statement (one round trip, one transaction):
  *
- *   auth -> delivery (webhook retries) -> target contacts -> input rows
+ *   auth -> delivery (webhook retries) -> born (POST /contact's new contact)
+ *   -> ident .. identified: contacts named by email or phone, found or created (identity-sql.ts)
+ *   -> locked: the contacts written, row-locked in id order until commit, so their activity rows
+ *      are numbered (seq) in commit order -> target contacts -> input rows
  *   -> gate: the tenant row, locked FOR UPDATE only when the request proposes definitions or
  *      aliases, so every change to a tenant's names is serialised and none can deadlock another
  *   -> claimed: each proposed key's name, inserted or, when someone owns it already (a projection
@@ -121,8 +124,9 @@ export function createMetadataStore(db: Database): MetadataStore {
           SELECT c.id, c.tenant_id
           FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
           WHERE (SELECT count(*) FROM identified) >= 0
-            AND (c.id IN (SELECT jsonb_array_elements_text(${jsonParam(contacts)})::uuid)
-              OR c.id IN (SELECT id FROM identified))
+            -- One list of ids (an OR of two would make it a scan of every contact).
+            AND c.id IN (SELECT jsonb_array_elements_text(${jsonParam(contacts)})::uuid
+              UNION ALL SELECT id FROM identified WHERE id IS NOT NULL)
             AND (${delivery}::text IS NULL OR EXISTS (SELECT 1 FROM delivery))
           ORDER BY c.id
           FOR NO KEY UPDATE OF c
