@@ -393,11 +393,11 @@ async function floorMedian(
   return median(ms);
 }
 
-/** A row whose target is its largest size's median over that size's floor. */
-function floorRow(label: string, points: GrowthPoint[], errors: GrowthError[], limit: number): GrowthRow {
+/** A row with each size's floor; its target, where it has one, is the largest size's median over its floor. */
+function floorRow(label: string, points: GrowthPoint[], errors: GrowthError[], limit?: number): GrowthRow {
   const result = row("contacts", label, "contacts", points, errors);
   const last = points.at(-1);
-  if (last?.floorMedianMs !== undefined) {
+  if (limit !== undefined && last?.floorMedianMs !== undefined) {
     const ratio = last.medianMs / last.floorMedianMs;
     result.target = {
       text: `${last.size.toLocaleString("en-US")} within ${limit}x the floor`,
@@ -517,7 +517,7 @@ export async function contactsPerTenant(ctx: GrowthContext): Promise<GrowthRow[]
     );
     upserts.push(point);
   }
-  rows.push(floorRow("contacts per tenant: upsert by email (found, 1 field)", upserts, upsertErrors, 1.5));
+  rows.push(floorRow("contacts per tenant: upsert by email (found, 1 field)", upserts, upsertErrors));
   return rows;
 }
 

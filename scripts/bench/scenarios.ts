@@ -277,7 +277,6 @@ export function buildScenarios(
     {
       name: "upsert",
       expectedLlmCalls: 0,
-      floorTarget: 1.25,
       // The contact is found by its email (any case), its ten known keys written: no LLM, no KV.
       request: (i) => ({
         method: "POST",
