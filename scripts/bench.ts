@@ -37,6 +37,8 @@ import {
   mainDefinitions,
   type Scenario,
   type Seed,
+  UPSERT_EMAIL,
+  UPSERT_FLOOR_EMAIL,
   upsertFloor,
 } from "./bench/scenarios";
 import { type SeededTenant, seedTenant } from "./bench/seed";
@@ -72,6 +74,7 @@ const ROWS = [
   "wide",
   "info",
   "bulk",
+  "upsert",
   "keys",
   "bulk-items",
   "definitions",
@@ -159,7 +162,7 @@ class Teardown {
  * statements whatever their number.
  */
 async function seedDatabase(db: pg.Client): Promise<{ seed: Seed; apiKey: string; tenants: SeededTenant[] }> {
-  const named = ["exact", "unknown", "wide", "floor"] as const;
+  const named = ["exact", "unknown", "wide", "floor", "upsert", "upsertFloor"] as const;
   const main = await seedTenant(db, {
     name: "Bench tenant",
     definitions: mainDefinitions(),
@@ -183,6 +186,8 @@ async function seedDatabase(db: pg.Client): Promise<{ seed: Seed; apiKey: string
     throw new Error("seeding left the info tenant without a contact or the main tenant without definitions");
   }
   await db.query(INFO_FIELDS_SQL, [info.tenantId, infoContact]);
+  await db.query("UPDATE contacts SET email = $2 WHERE id = $1", [contact(4), UPSERT_EMAIL]);
+  await db.query("UPDATE contacts SET email = $2 WHERE id = $1", [contact(5), UPSERT_FLOOR_EMAIL]);
   const seed: Seed = {
     tenantId: main.tenantId,
     floorDefinitionId: floorDefinition.id,
@@ -192,6 +197,8 @@ async function seedDatabase(db: pg.Client): Promise<{ seed: Seed; apiKey: string
       unknown: contact(1),
       wide: contact(2),
       floor: contact(3),
+      upsert: contact(4),
+      upsertFloor: contact(5),
       info: infoContact,
       bulk: main.contacts.slice(named.length),
     },

@@ -35,7 +35,7 @@ export interface paths {
         put?: never;
         /**
          * Update the metadata of up to 100 contacts in one call
-         * @description Each item is applied exactly like update-metadata, all in one database statement and with at most one LLM call for the unknown keys of all items. An item with a bad key (400) or a missing or foreign contact (404) fails alone; the others are written. An aiContactId that appears twice (in any letter case) is refused for its later items (400): merge them. The LLM sees each unknown key once, with its first item's value: the key's mapping applies to every item, a value it rewrote or a fact it found in free text only to that first item. Past the tenant's definition limit the whole request is refused (422). With an Idempotency-Key, a retry gets this answer again (a request whose every item is refused by validation writes nothing and is answered afresh).
+         * @description Each item is applied exactly like update-metadata (an item by email or phone exactly like POST /api/public/contacts/upsert), all in one database statement and with at most one LLM call for the unknown keys of all items. An item with a bad key, email or phone (400), a missing or foreign contact (404), or an email and a phone naming two different contacts (409) fails alone; the others are written. Two items naming the same email or phone: the later is refused (400: merge them). An aiContactId that appears twice (in any letter case) is refused for its later items (400): merge them. The LLM sees each unknown key once, with its first item's value: the key's mapping applies to every item, a value it rewrote or a fact it found in free text only to that first item. Past the tenant's definition limit the whole request is refused (422). With an Idempotency-Key, a retry gets this answer again (a request whose every item is refused by validation writes nothing and is answered afresh).
          */
         post: operations["updateContactsMetadata"];
         delete?: never;
@@ -75,9 +75,69 @@ export interface paths {
         put?: never;
         /**
          * Create a contact
-         * @description The contact and its metadata are written by one statement: a 400 (bad key) or any failure leaves nothing behind. The body must be a JSON object; unknown properties are refused. Retrying without an Idempotency-Key after a lost answer can create a second contact: send one.
+         * @description The contact and its metadata are written by one statement: a 400 (bad key) or any failure leaves nothing behind. The body must be a JSON object; unknown properties are refused. `email` must be an email address (stored trimmed, domain lower-cased); `phone` is stored in E.164 when it carries its country (+ or 00), as sent when it is a national number (its country is unknown), and refused when it is not a phone number. Emails and phones are unique per tenant: a second contact with an existing email or phone (email compared case-insensitively, phone by its digits) is a 409 naming the contact that has it; POST /api/public/contacts/upsert updates that one instead. Retrying without an Idempotency-Key after a lost answer can create a second contact when it has no email or phone: send one.
          */
         post: operations["createContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/contact/{aiContactId}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A contact's history: who changed which field from what to what, and when
+         * @description Newest first, one database round trip. Each entry is one request that changed the contact (one activity row): its changes with old and new values, and who made it. With `key`, the history of one field. Pages are cut by a sequence number taken when each row is written, after the locks on the values it changed were granted: the order is the order in which changes were applied (the history of a field chains: each entry's old_value is the next older entry's new_value), and paging while others write never repeats or skips an entry: one written after the first page was read is newer than every entry the pages show, and appears on a new first page.
+         */
+        get: operations["getContactActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/contacts/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find contacts by their fields
+         * @description One database round trip; contacts in id order, paged by cursor. Ops: `eq`, `neq` (the exact complement of eq: contacts without the field match it; add `exists` to leave them out), `contains` and `starts_with` (case-insensitive, on the text as stored), `exists`, `not_exists`, and `gt`, `gte`, `lt`, `lte`, which compare numbers for number fields (`9` < `10`) and dates for date and datetime fields (a date alone is its midnight; a datetime without a zone compares as if UTC). On any other field (text, select, ...) they are a 400: their text order (`9` after `10`) is never what was meant; give the field a type with PUT /api/public/custom-fields/{key}. `eq` compares the value as the field's type stores it (a number field: `10` = `10.0`; a select: its option; a boolean: `yes` = `true`), and exactly as sent when it does not fit the type (such values are stored as sent). A field's type is the one updates see (the tenant's definitions as this Worker last read them, at most 30 s old). An unknown op or a malformed filter is a 400 naming it (`filters[1].op`).
+         */
+        post: operations["searchContacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/contacts/upsert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update the contact with this email or phone, creating it if there is none
+         * @description The contact is the tenant's contact with this email (compared case-insensitively, trimmed), else the one with this phone (compared in E.164: write it with + or 00 and its country code). None: it is created with the email, phone and name sent. One found: the metadata is applied to it; its own name, email and phone are left as they are. Email and phone naming two different contacts: 409 naming both, nothing written. The metadata is applied exactly as update-metadata applies it (matching, LLM, formatting, one activity row), in the same single statement as the lookup and the creation: all or nothing. Emails and phones are unique per tenant (a unique index), so concurrent upserts of one new email create one contact. The Server-Timing header reports LLM calls and KV operations, as for update-metadata.
+         */
+        post: operations["upsertContact"];
         delete?: never;
         options?: never;
         head?: never;
@@ -259,9 +319,13 @@ export interface components {
         BulkUpdateBody: {
             items: components["schemas"]["BulkUpdateItem"][];
         } | components["schemas"]["BulkUpdateItem"][];
+        /** @description The contact by `aiContactId`, or by `email` and/or `phone` as POST /api/public/contacts/upsert finds it (created when none exists; `name` is stored only then). */
         BulkUpdateItem: {
             /** @example 3f1c2b7e-9a4d-4c1e-8f57-2b6d0c9e1a11 */
-            aiContactId: string;
+            aiContactId?: string;
+            email?: string | null;
+            phone?: string | null;
+            name?: string | null;
             /**
              * @example {
              *       "companyName": "Acme"
@@ -274,9 +338,12 @@ export interface components {
         BulkUpdateResult: {
             results: {
                 index: number;
-                ai_contact_id: string;
-                /** @description 200, or the item's own error status (400, 404). */
+                /** @description The contact written; null for an item by email or phone that was refused. */
+                ai_contact_id: string | null;
+                /** @description 200, 201 (an item by email or phone that created its contact), or the item's own error status (400, 404, 409). */
                 status: number;
+                /** @description Items by email or phone: created now. */
+                created?: boolean;
                 fields?: components["schemas"]["FieldValue"][];
                 error?: {
                     /** @enum {string} */
@@ -337,6 +404,123 @@ export interface components {
             phone: string | null;
             created_at: string;
             updated_at: string;
+            fields: components["schemas"]["FieldValue"][];
+        };
+        ActivityPage: {
+            data: components["schemas"]["ActivityEntry"][];
+            /** @description Pass as `cursor` for the next (older) page; null on the last page. */
+            next_cursor: string | null;
+        };
+        ActivityEntry: {
+            /** Format: uuid */
+            id: string;
+            /** @example 2026-11-25T10:00:00.000Z */
+            created_at: string;
+            /** @example metadata_updated */
+            kind: string;
+            /** @description The x-request-id of the request that made it. */
+            request_id: string;
+            /**
+             * @description Who: the visible prefix of the API key (null for a webhook, or a deleted key).
+             * @example cmk_3f1c2b7e
+             */
+            api_key_prefix: string | null;
+            /** @description Who: the form-builder webhook that delivered it (null for an API key). */
+            webhook_id: string | null;
+            changes: {
+                /**
+                 * @description The field's key.
+                 * @example company_name
+                 */
+                key: string;
+                /**
+                 * @description The key as it was sent.
+                 * @example companyName
+                 */
+                source_key: string;
+                /** @description Before; null when the field had no value. */
+                old_value: string | null;
+                /** @description After; null when it was cleared. */
+                new_value: string | null;
+            }[];
+        };
+        /**
+         * @description Up to 20 filters, all of which must hold (AND). No filters: every contact.
+         * @example {
+         *       "filters": [
+         *         {
+         *           "key": "plan",
+         *           "op": "eq",
+         *           "value": "Pro"
+         *         }
+         *       ],
+         *       "limit": 50,
+         *       "cursor": null
+         *     }
+         */
+        SearchBody: {
+            filters?: components["schemas"]["SearchFilter"][];
+            /** @description Contacts per page, 1-100 (default 50). */
+            limit?: number;
+            /** @description `next_cursor` of the previous page, as returned. */
+            cursor?: string | null;
+        };
+        SearchFilter: {
+            /**
+             * @description A field, named as in an update: normalised and matched to the tenant's definitions the same way (key, label, alias, `Plan` = `plan`, separators and lexicon synonyms; never the LLM). A name that matches no definition is searched as the text field of that snake_case key.
+             * @example plan
+             */
+            key: string;
+            /** @enum {string} */
+            op: "eq" | "neq" | "contains" | "starts_with" | "exists" | "not_exists" | "gt" | "gte" | "lt" | "lte";
+            /**
+             * @description Required except for exists and not_exists (which take none).
+             * @example Pro
+             */
+            value?: string | number | boolean | null;
+        };
+        SearchResult: {
+            data: components["schemas"]["FoundContact"][];
+            /** @description Pass as `cursor` (with the same filters) for the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        FoundContact: {
+            /** Format: uuid */
+            id: string;
+            name: string | null;
+            email: string | null;
+            phone: string | null;
+            /**
+             * @description Every field of the contact: key -> stored value.
+             * @example {
+             *       "plan": "Pro",
+             *       "lead_score": "95"
+             *     }
+             */
+            metadata: {
+                [key: string]: string;
+            };
+        };
+        UpsertContactBody: {
+            email?: string | null;
+            phone?: string | null;
+            name?: string | null;
+            /**
+             * @description Stored exactly as by update-metadata.
+             * @example {
+             *       "plan": "Pro",
+             *       "leadScore": 95
+             *     }
+             */
+            metadata?: {
+                [key: string]: unknown;
+            };
+        };
+        UpsertContactResult: {
+            /** Format: uuid */
+            id: string;
+            /** @description True when this request created the contact (201). */
+            created: boolean;
             fields: components["schemas"]["FieldValue"][];
         };
         CustomFieldList: {
@@ -725,7 +909,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The Idempotency-Key's first request was applied and its answer is not stored yet: retry after Retry-After (1 s). Without Retry-After, the answer was lost and will not come: the request was applied once; read the resource, or send a new key. */
+            /** @description `CONFLICT`: The name, email or phone is already claimed by something else (see `error.details`). `IDEMPOTENCY_KEY_IN_USE`: The Idempotency-Key's first request was applied and its answer is not stored yet: retry after Retry-After (1 s). Without Retry-After, the answer was lost and will not come: the request was applied once; read the resource, or send a new key. */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -909,7 +1093,311 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The Idempotency-Key's first request was applied and its answer is not stored yet: retry after Retry-After (1 s). Without Retry-After, the answer was lost and will not come: the request was applied once; read the resource, or send a new key. */
+            /** @description `CONFLICT`: The name, email or phone is already claimed by something else (see `error.details`). `IDEMPOTENCY_KEY_IN_USE`: The Idempotency-Key's first request was applied and its answer is not stored yet: retry after Retry-After (1 s). Without Retry-After, the answer was lost and will not come: the request was applied once; read the resource, or send a new key. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB, or a form with too many fields. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `DEFINITION_LIMIT_EXCEEDED`: The request would create custom field definitions past the tenant's limit; nothing was written. `IDEMPOTENCY_KEY_REUSED`: The Idempotency-Key was used in the last 24 hours for another request (another method, path or body); nothing was written. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; nothing was written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getContactActivity: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Entries per page, 1-100 (default 20).
+                 * @example 20
+                 */
+                limit?: string;
+                /** @description `next_cursor` of the previous page, exactly as returned. Anything else is a 400. */
+                cursor?: string;
+                /**
+                 * @description Only entries that changed this field, each with just that change: the field's history. Normalised like an update's key (`Company Name` = `company_name`), compared with the key the value is stored under.
+                 * @example company_name
+                 */
+                key?: string;
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the contact (a UUID). Anything else is treated as a contact that does not exist (404).
+                 * @example 3f1c2b7e-9a4d-4c1e-8f57-2b6d0c9e1a11
+                 */
+                aiContactId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the history. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPage"];
+                };
+            };
+            /** @description Bad request: the body or a parameter cannot be used as sent (see `error.details`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or owned by another tenant (the two are never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; nothing was written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    searchContacts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SearchBody"];
+            };
+        };
+        responses: {
+            /** @description One page of matching contacts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SearchResult"];
+                };
+            };
+            /** @description Bad request: the body or a parameter cannot be used as sent (see `error.details`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB, or a form with too many fields. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; nothing was written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    upsertContact: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes the request safe to retry (Stripe's contract): 1-255 printable ASCII characters, e.g. a UUID, scoped to the API key and kept 24 hours. The first request is processed; a later one with the same key, method, path and body gets the first answer again, byte for byte, with `Idempotent-Replayed: true`, and writes nothing. The same key with another request is a 422 (IDEMPOTENCY_KEY_REUSED). While the first answer is being stored, or a concurrent request holds the key, a 409 (IDEMPOTENCY_KEY_IN_USE) with Retry-After. Errors are not stored: a request that failed (400, 404, 422, 503...) can be retried with the same key and is processed.
+                 * @example 5c0f7d8e-3b1a-4c9d-9f2e-7a6b5c4d3e21
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpsertContactBody"];
+            };
+        };
+        responses: {
+            /** @description Found and updated. */
+            200: {
+                headers: {
+                    /** @description `true` when this is the stored first answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpsertContactResult"];
+                };
+            };
+            /** @description Created. */
+            201: {
+                headers: {
+                    /** @description `true` when this is the stored first answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpsertContactResult"];
+                };
+            };
+            /** @description Bad request: the body or a parameter cannot be used as sent (see `error.details`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `CONFLICT`: The name, email or phone is already claimed by something else (see `error.details`). `IDEMPOTENCY_KEY_IN_USE`: The Idempotency-Key's first request was applied and its answer is not stored yet: retry after Retry-After (1 s). Without Retry-After, the answer was lost and will not come: the request was applied once; read the resource, or send a new key. */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -148,7 +148,12 @@ export function formatTable(report: BenchReport): string {
             ? [g.label, g.skipped, "", "", "", ""]
             : [
                 g.label,
-                g.points.map((p) => `${p.size}: ${fixed(p.medianMs)}`).join("  "),
+                g.points
+                  .map(
+                    (p) =>
+                      `${p.size}: ${fixed(p.medianMs)}${p.floorMedianMs === undefined ? "" : ` (floor ${fixed(p.floorMedianMs)})`}`,
+                  )
+                  .join("  "),
                 `${fixed(g.largestOverSmallest, 2)}x`,
                 `${fixed(g.linear, 0)}x`,
                 // Measured but not what the label says (e.g. "cold" while the cache stayed on).

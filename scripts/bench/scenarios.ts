@@ -45,6 +45,9 @@ export interface Seed {
     wide: string;
     info: string;
     floor: string;
+    /** Found by its email (UPSERT_EMAIL) by "upsert"; the floor's statement finds its own by email. */
+    upsert: string;
+    upsertFloor: string;
     /** BULK_ITEMS contacts, one per item of a "bulk" request. */
     bulk: readonly string[];
   };
@@ -108,6 +111,25 @@ export const upsertFloor = (
 
 const exactFloor = (seed: Seed, body: Record<string, string>) =>
   upsertFloor(seed.tenantId, seed.contacts.floor, seed.floorDefinitionId, body);
+
+/** The emails of the contacts "upsert" and its floor find. */
+export const UPSERT_EMAIL = "upsert@bench.example";
+export const UPSERT_FLOOR_EMAIL = "upsert-floor@bench.example";
+
+/**
+ * The minimal upsert by email: the same value upsert, its contact found by the email's unique index
+ * in the same statement (what any implementation must do at least; it creates nothing).
+ */
+const upsertByEmailFloor = (seed: Seed, body: Record<string, string>): FloorStatement => ({
+  text: `INSERT INTO contact_field_values AS v
+      (tenant_id, contact_id, custom_field_definition_id, key, value, source_key, matched_by)
+    SELECT $1, c.id, COALESCE(n.definition_id, $4::uuid), e.key, e.value, e.key, 'exact'
+    FROM contacts c
+    CROSS JOIN jsonb_each_text($3::jsonb) AS e LEFT JOIN field_names n ON n.tenant_id = $1 AND n.name = e.key
+    WHERE c.tenant_id = $1 AND contact_email_key(c.email) = contact_email_key($2) AND NOT c.email_duplicate
+    ON CONFLICT (contact_id, key) DO UPDATE SET value = excluded.value, updated_at = now()`,
+  params: [seed.tenantId, UPSERT_FLOOR_EMAIL, JSON.stringify(body), seed.floorDefinitionId],
+});
 
 /** The same minimal upsert for every value of every item, still one statement. */
 const bulkUpsertFloor = (seed: Seed, items: readonly BulkItem[]): FloorStatement => ({
@@ -251,6 +273,17 @@ export function buildScenarios(
           WHERE c.id = $1 ORDER BY v.key`,
         params: [seed.contacts.info],
       }),
+    },
+    {
+      name: "upsert",
+      expectedLlmCalls: 0,
+      // The contact is found by its email (any case), its ten known keys written: no LLM, no KV.
+      request: (i) => ({
+        method: "POST",
+        path: "/api/public/contacts/upsert",
+        body: { email: i % 2 ? UPSERT_EMAIL.toUpperCase() : UPSERT_EMAIL, metadata: exactBody(i) },
+      }),
+      floor: (i) => upsertByEmailFloor(seed, exactBody(i)),
     },
     {
       name: "bulk",

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import {
   bigint,
+  boolean,
   date,
   index,
   integer,
@@ -65,8 +66,17 @@ export const contacts = pgTable(
     phone: text("phone"),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /**
+     * Set (by migration only) on a contact whose email an older contact of the tenant already had
+     * when emails became unique: it keeps its email, but the unique index and lookups by email skip
+     * it (migrations/*_read_side_sql.sql).
+     */
+    emailDuplicate: boolean("email_duplicate").notNull().default(false),
+    /** The same for phones. */
+    phoneDuplicate: boolean("phone_duplicate").notNull().default(false),
   },
-  (t) => [index("contacts_tenant_idx").on(t.tenantId)],
+  // (tenant_id, id): search pages walk a tenant's contacts in id order.
+  (t) => [index("contacts_tenant_idx").on(t.tenantId, t.id)],
 );
 
 /**
@@ -205,8 +215,15 @@ export const contactActivities = pgTable(
     kind: text("kind").notNull().default(sql`'metadata_updated'`),
     changes: jsonb("changes").$type<ActivityChange[]>().notNull(),
     createdAt: createdAt(),
+    /**
+     * The history's order. Taken when the row is inserted, while the statement holds its contact's
+     * row lock (metadata-store.ts, `locked`), so one contact's rows are numbered in commit order:
+     * a row committed after a history page was read is newer than every row on it. created_at (the
+     * statement's start) is not: a statement that waited for a lock commits after later ones.
+     */
+    seq: bigint("seq", { mode: "number" }).notNull().generatedByDefaultAsIdentity(),
   },
-  (t) => [index("contact_activities_contact_idx").on(t.contactId, t.createdAt)],
+  (t) => [index("contact_activities_contact_idx").on(t.contactId, t.seq)],
 );
 
 /**

@@ -1,11 +1,13 @@
 import type { MiddlewareHandler } from "hono";
 import { setMetric } from "hono/timing";
 import { webCryptoHmac } from "../adapters/crypto/hmac";
+import { createActivityStore } from "../adapters/db/activity-store";
 import { createDatabase } from "../adapters/db/client";
 import { createCallerStore, createContactStore } from "../adapters/db/contact-store";
 import { createDefinitionStore } from "../adapters/db/definition-store";
 import { createIdempotencyStore } from "../adapters/db/idempotency-sql";
 import { createMetadataStore } from "../adapters/db/metadata-store";
+import { createSearchStore } from "../adapters/db/search-store";
 import { createUsageStore } from "../adapters/db/usage-sql";
 import { createWebhookStore } from "../adapters/db/webhook-store";
 import { createProjectionStore } from "../adapters/kv/projection-store";
@@ -22,7 +24,15 @@ import { RATE_LIMIT_PERIOD_MS } from "./api-key-auth";
 
 type Stores = Pick<
   Deps,
-  "metadata" | "contacts" | "callers" | "definitions" | "webhooks" | "idempotency" | "usage" | "metering"
+  | "metadata"
+  | "contacts"
+  | "reads"
+  | "callers"
+  | "definitions"
+  | "webhooks"
+  | "idempotency"
+  | "usage"
+  | "metering"
 >;
 
 /**
@@ -49,6 +59,7 @@ function envState(env: HonoEnv["Bindings"]) {
     stores: {
       metadata: createMetadataStore(db),
       contacts: createContactStore(db),
+      reads: { ...createActivityStore(db), ...createSearchStore(db) },
       callers: createCallerStore(db),
       definitions: createDefinitionStore(db),
       webhooks: createWebhookStore(db),

@@ -1,10 +1,13 @@
 import type { Hono } from "hono";
 import type { HonoEnv } from "../env";
 import type { RouteSpec } from "../openapi/route-spec";
+import { activityRoute, registerContactActivity } from "./contacts/activity";
 import { bulkUpdateMetadataRoute, registerBulkUpdateMetadata } from "./contacts/bulk-update-metadata";
 import { createContactRoute, registerCreateContact } from "./contacts/create";
 import { getContactInfoRoute, registerGetContactInfo } from "./contacts/get-info";
+import { registerSearchContacts, searchContactsRoute } from "./contacts/search";
 import { registerUpdateContactMetadata, updateMetadataRoute } from "./contacts/update-metadata";
+import { registerUpsertContact, upsertContactRoute } from "./contacts/upsert";
 import { deleteCustomFieldRoute, registerDeleteCustomField } from "./custom-fields/delete";
 import { deleteAliasRoute, registerDeleteAlias } from "./custom-fields/delete-alias";
 import { listCustomFieldsRoute, registerListCustomFields } from "./custom-fields/list";
@@ -22,6 +25,10 @@ export const ROUTES: readonly { spec: RouteSpec; register: (app: Hono<HonoEnv>) 
   { spec: bulkUpdateMetadataRoute, register: registerBulkUpdateMetadata },
   { spec: getContactInfoRoute, register: registerGetContactInfo },
   { spec: createContactRoute, register: registerCreateContact },
+  // The read side: history, search, and updates by email or phone
+  { spec: activityRoute, register: registerContactActivity },
+  { spec: searchContactsRoute, register: registerSearchContacts },
+  { spec: upsertContactRoute, register: registerUpsertContact },
   // Custom field definitions (the Postgres ledger)
   { spec: listCustomFieldsRoute, register: registerListCustomFields },
   { spec: putCustomFieldRoute, register: registerPutCustomField },

@@ -1,9 +1,11 @@
+import { contactFields } from "../core/contacts/identity";
 import { DomainError } from "../core/errors";
 import type { IdempotencyClaim } from "../core/idempotency/idempotency";
 import type { UpdatedField } from "../core/metadata/item-results";
 import type { MetadataEntry } from "../core/metadata/metadata-value";
 import { normalizeEntries } from "../core/metadata/normalize-entries";
 import { unauthenticated } from "./caller";
+import { UPSERT_ROUTE } from "./contacts-by-identity";
 import type { Deps } from "./deps";
 import type { Caller, Contact } from "./ports";
 import { updateMetadata } from "./update-metadata";
@@ -46,10 +48,14 @@ export async function createContact(
     idempotency?: IdempotencyClaim | undefined;
   },
 ): Promise<Contact & { fields: UpdatedField[] }> {
-  // Bad keys refuse the request before anything exists.
+  // Bad keys, a bad email or phone refuse the request before anything exists.
   normalizeEntries(input.entries);
+  const { email, phone } = contactFields(input.contact);
   const now = deps.now().toISOString();
   const id = deps.newId();
+  if (email !== null || phone !== null) {
+    return createIdentified(deps, { ...input, contact: { name: input.contact.name, email, phone } }, id);
+  }
   const outcome = await updateMetadata(deps, {
     caller: input.caller,
     requestId: input.requestId,
@@ -66,4 +72,45 @@ export async function createContact(
     throw result.error;
   }
   return { ...created, fields: result.fields };
+}
+
+/**
+ * A new contact with an email or phone: created through the identity claim, whose unique indexes
+ * refuse a second contact with that email or phone (409, pointing at the upsert route) even when
+ * two requests create it at the same moment.
+ */
+async function createIdentified(
+  deps: Deps,
+  input: {
+    caller: Caller;
+    requestId: string;
+    contact: { name: string | null; email: string | null; phone: string | null };
+    entries: readonly MetadataEntry[];
+  },
+  id: string,
+): Promise<Contact & { fields: UpdatedField[] }> {
+  const outcome = await updateMetadata(deps, {
+    caller: input.caller,
+    requestId: input.requestId,
+    items: [{ contactId: id, entries: input.entries }],
+    identify: [{ ref: id, ...input.contact, onlyNew: true }],
+  });
+  const [claim] = outcome.identified;
+  const [result] = outcome.results;
+  if (!claim || !result) {
+    throw new Error("the contact's claim was not answered by its own statement");
+  }
+  if (!claim.contact) {
+    const field = claim.byEmail !== null ? "email" : "phone";
+    const existing = claim.byEmail ?? claim.byPhone;
+    throw new DomainError(
+      "CONFLICT",
+      `contact ${existing} already has this ${field}; to update it, use ${UPSERT_ROUTE} (it finds the contact by email or phone)`,
+      { field, ai_contact_id: existing, upsert: UPSERT_ROUTE },
+    );
+  }
+  if (!result.ok) {
+    throw result.error;
+  }
+  return { ...claim.contact, fields: result.fields };
 }

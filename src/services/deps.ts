@@ -4,6 +4,7 @@ import type { TenantSpend } from "../core/usage/llm-budget";
 import type { BoundedCache } from "./bounded-cache";
 import type {
   CallerStore,
+  ContactReadStore,
   ContactStore,
   DefinitionStore,
   FieldMatcher,
@@ -49,6 +50,8 @@ export interface RequestMeter {
 export interface Deps {
   metadata: MetadataStore;
   contacts: ContactStore;
+  /** History and search. */
+  reads: ContactReadStore;
   callers: CallerStore;
   definitions: DefinitionStore;
   projections: ProjectionStore;

@@ -8,6 +8,7 @@ import type { Resolution } from "../core/matching/resolution";
 import type { UnmatchedField } from "../core/matching/unmatched-field";
 import type { StoredField } from "../core/metadata/item-results";
 import type { FieldWrite } from "../core/metadata/plan-update";
+import type { PlannedFilter } from "../core/search/filters";
 import type { TenantSpend } from "../core/usage/llm-budget";
 import type { UsageDay, UsageRecord } from "../core/usage/usage-record";
 import type { ContactHint } from "../core/webhooks/contact-hint";
@@ -34,6 +35,8 @@ export type { DefinitionsDelta } from "../core/fields/definitions-delta";
 export type ApplyOutcome =
   | { status: "unauthorized" }
   | { status: "duplicate" }
+  /** A contact with an email or phone being created was created by another statement meanwhile. */
+  | { status: "identity_taken" }
   | { status: "limit_exceeded"; limit: number; count: number; keys: string[] }
   /** `requireContacts` and a contact is missing: the statement refused itself, nothing written. */
   | { status: "not_found" }
@@ -50,7 +53,33 @@ export type ApplyOutcome =
       delta: DefinitionsDelta | null;
       /** Per item, its stored fields in write order; null when the contact does not exist for the tenant. */
       items: (StoredField[] | null)[];
+      /** Per identity claim (`identify`), the contact it found or created. */
+      identified: IdentityOutcome[];
     };
+
+/** A contact named by email and/or phone instead of its id (upserts, POST /contact). */
+export interface IdentityClaim {
+  /** A fresh id the items use for this contact; it becomes the contact's id if it is created. */
+  ref: string;
+  email: string | null;
+  phone: string | null;
+  /** Stored only when the contact is created. */
+  name: string | null;
+  /** POST /contact: an existing contact with this email or phone is a conflict, not a match. */
+  onlyNew?: boolean;
+}
+
+export interface IdentityOutcome {
+  ref: string;
+  /** The contact the claim's items were applied to; null when refused (a conflict). */
+  id: string | null;
+  created: boolean;
+  /** The new contact's row, when `created`. */
+  contact: Contact | null;
+  /** The contacts that hold the claim's email and phone (before this statement). */
+  byEmail: string | null;
+  byPhone: string | null;
+}
 
 export interface MetadataStore {
   /**
@@ -73,6 +102,8 @@ export interface MetadataStore {
     idempotency?: IdempotencyClaim | undefined;
     /** Usage to record with the writes; null: metering off. */
     usage?: UsageRecord | null;
+    /** Contacts to find (or create) by email or phone; items name them by the claim's `ref`. */
+    identify?: readonly IdentityClaim[];
   }): Promise<ApplyOutcome>;
 }
 
@@ -92,6 +123,48 @@ export interface ContactStore {
     | { status: "not_found" }
     | { status: "ok"; contact: Contact; fields: StoredField[] }
   >;
+}
+
+/** One row of a contact's history, as the activity route shows it. */
+export interface ActivityEntry {
+  id: string;
+  /** The history's order (newest first); the page cursor is made from it. */
+  seq: string;
+  created_at: string;
+  kind: string;
+  request_id: string;
+  api_key_prefix: string | null;
+  webhook_id: string | null;
+  changes: { key: string; source_key: string; old_value: string | null; new_value: string | null }[];
+}
+
+export interface FoundContact {
+  id: string;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  metadata: Record<string, string>;
+}
+
+/** The read side: a contact's history and search. One statement each, the credential checked in it. */
+export interface ContactReadStore {
+  /** Up to `limit` entries, newest first, older than `before` (a seq), only those changing `key`. */
+  activity(input: {
+    caller: Caller;
+    contactId: string;
+    limit: number;
+    before: string | null;
+    key: string | null;
+  }): Promise<
+    { status: "unauthorized" } | { status: "not_found" } | { status: "ok"; entries: ActivityEntry[] }
+  >;
+  /** Up to `limit` contacts matching every filter, in id order, after `after` (a contact id). */
+  search(input: {
+    caller: Caller;
+    filters: readonly PlannedFilter[];
+    limit: number;
+    after: string | null;
+  }): Promise<{ status: "unauthorized" } | { status: "ok"; contacts: FoundContact[] }>;
 }
 
 export interface AliasRecord {

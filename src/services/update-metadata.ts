@@ -15,7 +15,7 @@ import { ensureVerified, unauthenticated } from "./caller";
 import { keepDefinitionsCurrent, loadDefinitions } from "./definitions";
 import type { Deps } from "./deps";
 import { answerEarlierClaim } from "./idempotency";
-import type { Caller, Contact } from "./ports";
+import type { Caller, Contact, IdentityClaim, IdentityOutcome } from "./ports";
 import { addOwnSpend, llmAllowance, meterServed, noteSpend, recordRefusedSpend, usageRecord } from "./usage";
 
 export interface UpdateInput {
@@ -30,6 +30,8 @@ export interface UpdateInput {
   requireContacts?: boolean;
   /** The request's Idempotency-Key, claimed by the statement that writes. */
   idempotency?: IdempotencyClaim | undefined;
+  /** Contacts to find or create by email/phone in the same statement; items name them by `ref`. */
+  identify?: readonly IdentityClaim[];
 }
 
 export interface UpdateOutcome {
@@ -37,6 +39,8 @@ export interface UpdateOutcome {
   duplicate: boolean;
   results: ItemResult[];
   created: Contact[];
+  /** Per claim of `identify` whose item was sent (not refused on its own). */
+  identified: IdentityOutcome[];
 }
 
 /**
@@ -52,7 +56,7 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
   const refused = prepared.flatMap((item) => ("error" in item ? [item] : []));
   if (refused.length > 0 && refused.length === prepared.length && (input.create ?? []).length === 0) {
     // Every item was refused on its own: nothing to read, ask or write.
-    return { duplicate: false, results: itemResults(refused, []), created: [] };
+    return { duplicate: false, results: itemResults(refused, []), created: [], identified: [] };
   }
   // No tenant-sized work (reading and parsing its definitions) for a credential never confirmed.
   await ensureVerified(deps, caller);
@@ -67,6 +71,8 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
   const plan = planUpdate(matched, resolution, { tenantId: caller.tenantId, llmBudgetSpent: budgetSpent });
 
   const sent = plan.items.flatMap((item) => ("writes" in item ? [item] : []));
+  // A claim whose item was refused (a bad key) must not create its contact: all or nothing.
+  const sentIds = new Set(sent.map((item) => item.contactId));
   const applied = await deps.metadata.apply({
     caller,
     requestId: input.requestId,
@@ -78,13 +84,14 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
     requireContacts: input.requireContacts ?? false,
     idempotency: input.idempotency,
     usage: usageRecord(deps, input.requestId),
+    identify: (input.identify ?? []).filter((claim) => sentIds.has(claim.ref)),
   });
   switch (applied.status) {
     case "unauthorized":
       throw unauthenticated(caller);
     case "duplicate":
       meterServed(deps, caller, { requests: 0 });
-      return { duplicate: true, results: [], created: [] };
+      return { duplicate: true, results: [], created: [], identified: [] };
     case "claimed_earlier":
       // Nothing written; this request's LLM call (if any) was recorded by the statement.
       noteSpend(deps, caller.tenantId, applied.spend);
@@ -93,6 +100,12 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
     case "not_found":
       recordRefusedSpend(deps, caller, input.requestId);
       throw new DomainError("NOT_FOUND", `contact ${sent[0]?.contactId ?? "?"} not found`);
+    case "identity_taken":
+      recordRefusedSpend(deps, caller, input.requestId);
+      throw new DomainError(
+        "CONFLICT",
+        "another request created a contact with this email or phone at the same moment; nothing was written: retry",
+      );
     case "limit_exceeded":
       recordRefusedSpend(deps, caller, input.requestId);
       throw new DomainError(
@@ -112,7 +125,12 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
     contactsCreated: applied.created.length,
   });
   keepDefinitionsCurrent(deps, caller.tenantId, snapshot, applied.version, applied.delta);
-  return { duplicate: false, results: itemResults(plan.items, applied.items), created: applied.created };
+  return {
+    duplicate: false,
+    results: itemResults(plan.items, applied.items),
+    created: applied.created,
+    identified: applied.identified,
+  };
 }
 
 /** One contact: its fields, or the item's own error (a bad key: 400, a missing contact: 404). */

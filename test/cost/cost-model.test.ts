@@ -197,6 +197,62 @@ describe("cost per request", () => {
     expect(cost).toEqual({ status: 200, roundTrips: 1, llmCalls: 0, kv: "reads=0 writes=0" });
   });
 
+  it("history: a page of a contact's activity costs 1 round trip, even for a key not seen before", async () => {
+    const t = await tenantWith100Fields();
+    for (let i = 0; i < 5; i++) {
+      await updateMetadata(t, { field_1: `v${i}`, field_2: `w${i}` });
+    }
+    const cost = await measure(() =>
+      call(`/api/public/contact/${t.contactId}/activity?limit=2&key=field_1`, {
+        headers: { "x-api-key": t.apiKey },
+      }),
+    );
+    expect(cost).toEqual({ status: 200, roundTrips: 1, llmCalls: 0, kv: "reads=0 writes=0" });
+  });
+
+  it("search: filters on a tenant's fields cost 1 round trip once the caller is known", async () => {
+    const t = await tenantWith100Fields();
+    await updateMetadata(t, { field_1: "Pro", field_2: "x" }); // the key is verified, the definitions cached
+    const body = {
+      filters: [
+        { key: "Field 1", op: "eq", value: "Pro" },
+        { key: "field_2", op: "exists" },
+      ],
+    };
+    const cost = await measure(() =>
+      call("/api/public/contacts/search", {
+        method: "POST",
+        headers: { "x-api-key": t.apiKey, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+    );
+    expect(cost).toEqual({ status: 200, roundTrips: 1, llmCalls: 0, kv: "reads=0 writes=0" });
+  });
+
+  it("upsert: by an existing email and by a new one, 1 round trip each once the caller is known", async () => {
+    const t = await tenantWith100Fields();
+    await updateMetadata(t, { field_0: "warm" });
+    const upsert = (email: string) =>
+      call("/api/public/contacts/upsert", {
+        method: "POST",
+        headers: { "x-api-key": t.apiKey, "content-type": "application/json" },
+        body: JSON.stringify({ email, metadata: { field_1: "a", field_2: "b" } }),
+      });
+    const email = `cost-${crypto.randomUUID()}@example.com`;
+    expect(await measure(() => upsert(email))).toEqual({
+      status: 201,
+      roundTrips: 1,
+      llmCalls: 0,
+      kv: "reads=0 writes=0",
+    });
+    expect(await measure(() => upsert(email.toUpperCase()))).toEqual({
+      status: 200,
+      roundTrips: 1,
+      llmCalls: 0,
+      kv: "reads=0 writes=0",
+    });
+  });
+
   it("a made-up key naming a real tenant costs what one naming no tenant does: 1 statement, 0 KV, 0 LLM", async () => {
     const t = await tenantWith100Fields();
     // The projection is in KV and the isolate is cold (an env of its own): reading the tenant's

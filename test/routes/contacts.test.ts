@@ -48,12 +48,13 @@ describe("POST /api/public/contact", () => {
     const res = await postJson("/api/public/contact", t.apiKey, {
       name: "Grace",
       email: "grace@example.com",
-      phone: "+1 555 0100",
+      phone: "+1 202 555 0143",
       metadata: { planTier: "pro", seats: 42 },
     });
     expect(res.status).toBe(201);
     const body = await res.json<{ id: string; name: string; fields: { key: string; value: string }[] }>();
-    expect(body).toMatchObject({ name: "Grace", email: "grace@example.com", phone: "+1 555 0100" });
+    // The phone is stored in E.164 (test/routes/upsert.test.ts has the validation's cases).
+    expect(body).toMatchObject({ name: "Grace", email: "grace@example.com", phone: "+12025550143" });
     const [row] = await query<{ tenant_id: string }>("SELECT tenant_id FROM contacts WHERE id = $1", [
       body.id,
     ]);

@@ -114,24 +114,64 @@ const ATTEMPTS: Attempt[] = [
         body: JSON.stringify({
           ai_contact_id: o.contactId,
           secret_field: "hijacked",
-          email: "owner@example.com",
+          email: OWNER_EMAIL,
         }),
+      }),
+  },
+  {
+    route: "GET activity",
+    credential: "api_key",
+    send: (o, key) => call(`/api/public/contact/${o.contactId}/activity`, { headers: headers(key) }),
+  },
+  {
+    route: "POST search",
+    credential: "api_key",
+    send: (_, key) =>
+      call("/api/public/contacts/search", {
+        method: "POST",
+        headers: headers(key),
+        body: JSON.stringify({ filters: [{ key: "secret_field", op: "exists" }] }),
+      }),
+  },
+  {
+    route: "POST upsert",
+    credential: "api_key",
+    send: (_, key) =>
+      call("/api/public/contacts/upsert", {
+        method: "POST",
+        headers: headers(key),
+        body: JSON.stringify({ email: OWNER_EMAIL, metadata: { secret_field: "hijacked" } }),
+      }),
+  },
+  {
+    route: "POST bulk by email",
+    credential: "api_key",
+    send: (_, key) =>
+      call("/api/public/contacts/update-metadata", {
+        method: "POST",
+        headers: headers(key),
+        body: JSON.stringify({ items: [{ email: OWNER_EMAIL, metadata: { secret_field: "hijacked" } }] }),
       }),
   },
 ];
 
+/** The owner's contact has this email: upserts by it from another tenant must not find it. */
+const OWNER_EMAIL = "owner@example.com";
+
 async function ownerWithData(): Promise<Owner> {
   const owner = await seedTenant("owner");
+  await query("UPDATE contacts SET email = $1 WHERE id = $2", [OWNER_EMAIL, owner.contactId]);
   expect((await putField(owner, "secret_field", { label: "Secret", aliases: ["hidden"] })).status).toBe(201);
   expect((await updateMetadata(owner, { secret_field: "owner value" })).status).toBe(200);
-  await query("UPDATE contacts SET email = 'owner@example.com' WHERE id = $1", [owner.contactId]);
   return { ...owner, webhookToken: (await createWebhook(query, owner.tenantId)).token };
 }
 
 async function ownerSnapshot(owner: TenantFixture) {
   return {
     fields: await fieldMap(owner.contactId),
-    contacts: await query("SELECT id FROM contacts WHERE tenant_id = $1 ORDER BY id", [owner.tenantId]),
+    contacts: await query("SELECT id, name, email, phone FROM contacts WHERE tenant_id = $1 ORDER BY id", [
+      owner.tenantId,
+    ]),
     activities: await query("SELECT count(*) AS n FROM contact_activities WHERE tenant_id = $1", [
       owner.tenantId,
     ]),
@@ -178,6 +218,11 @@ describe("tenant isolation matrix", () => {
         "PUT custom field": [201],
         "GET custom fields": [200],
         "POST contact": [201],
+        "GET activity": [404],
+        "POST search": [200],
+        // An upsert by the owner's email creates the intruder's own contact.
+        "POST upsert": [201],
+        "POST bulk by email": [200],
       };
       expect(expected[route]).toContain(res.status);
       const text = await res.text();
@@ -189,6 +234,10 @@ describe("tenant isolation matrix", () => {
       if (route !== "DELETE alias") {
         // (That route's 404 names the alias it was asked about, as it does for any absent alias.)
         expect(text).not.toContain("hidden");
+      }
+      if (["POST search", "POST upsert", "POST bulk by email"].includes(route)) {
+        // Found by nothing but its tenant's data: never the owner's contact (404s repeat the id asked for).
+        expect(text).not.toContain(owner.contactId);
       }
       expect(await ownerSnapshot(owner)).toEqual(before);
     },

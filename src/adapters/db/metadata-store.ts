@@ -5,7 +5,14 @@ import type { MetadataStore } from "../../services/ports";
 import type { Database } from "./client";
 import { ContactRowSchema } from "./contact-store";
 import { claimColumn, claimCte, earlierClaimOf } from "./idempotency-sql";
-import { asUuid, authCte, Count, jsonParam, Refused, run, Timestamp } from "./sql";
+import {
+  IdentifiedSchema,
+  identifiedColumn,
+  identifiedTargets,
+  identityCtes,
+  identityOutcomes,
+} from "./identity-sql";
+import { asUuid, authCte, Count, isUniqueViolation, jsonParam, Refused, run, Timestamp } from "./sql";
 import { spendColumn, spendCte, spendOf, usageCte } from "./usage-sql";
 
 const MatchedBySchema = z.enum(["exact", "alias", "synonym", "llm", "new"]);
@@ -35,6 +42,7 @@ const ResultSchema = z.object({
   taught: z.array(z.object({ name: z.string(), definition_id: z.string() })),
   idempotency: z.unknown(),
   llm_spend: z.unknown(),
+  identified: IdentifiedSchema,
 });
 
 const NotFoundReasonSchema = z.object({ code: z.literal("NOT_FOUND") });
@@ -49,7 +57,10 @@ const LimitReasonSchema = z.object({
 /**
  * The update of any number of contacts as ONE statement (one round trip, one transaction):
  *
- *   auth -> delivery (webhook retries) -> target contacts -> input rows
+ *   auth -> delivery (webhook retries) -> born (POST /contact's new contact)
+ *   -> ident .. identified: contacts named by email or phone, found or created (identity-sql.ts)
+ *   -> locked: the contacts written, row-locked in id order until commit, so their activity rows
+ *      are numbered (seq) in commit order -> target contacts -> input rows
  *   -> gate: the tenant row, locked FOR UPDATE only when the request proposes definitions or
  *      aliases, so every change to a tenant's names is serialised and none can deadlock another
  *   -> claimed: each proposed key's name, inserted or, when someone owns it already (a projection
@@ -71,6 +82,7 @@ export function createMetadataStore(db: Database): MetadataStore {
     async apply(input) {
       const { caller, requestId, items, newDefinitions, learnedAliases, deliveryId, create = [] } = input;
       const { idempotency, usage = null, requireContacts = false } = input;
+      const { identify = [] } = input;
       const writes = items.flatMap(({ contactId, writes }, item) =>
         writes.map((w, position) => ({
           o: item * 1_000_000 + position,
@@ -110,18 +122,36 @@ export function createMetadataStore(db: Database): MetadataStore {
           WHERE EXISTS (SELECT 1 FROM go)
           RETURNING id, tenant_id, name, email, phone, created_at, updated_at
         ),
-        target AS (
-          SELECT c.id, c.tenant_id, auth.api_key_id, auth.webhook_id
+        ${identityCtes(caller.tenantId, identify)},
+        locked AS (
+          -- Each written contact is locked (in id order: no two statements wait for each other)
+          -- until the statement commits, so its activity rows are numbered (seq) in commit order:
+          -- a history page never misses a row committed after it was read (see contact_activities.seq).
+          -- Contacts named by email or phone are found (or created) first, whole, before any lock
+          -- is taken: a statement waiting for another's new contact holds no contact.
+          SELECT c.id, c.tenant_id
           FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
-          WHERE c.id IN (SELECT jsonb_array_elements_text(${jsonParam(contacts)})::uuid)
+          WHERE (SELECT count(*) FROM identified) >= 0
+            -- One list of ids (an OR of two would make it a scan of every contact).
+            AND c.id IN (SELECT jsonb_array_elements_text(${jsonParam(contacts)})::uuid
+              UNION ALL SELECT id FROM identified WHERE id IS NOT NULL)
             AND (${delivery}::text IS NULL OR EXISTS (SELECT 1 FROM delivery)) AND EXISTS (SELECT 1 FROM go)
+          ORDER BY c.id
+          FOR NO KEY UPDATE OF c
+        ),
+        target AS (
+          SELECT l.id, l.tenant_id, auth.api_key_id, auth.webhook_id FROM locked l, auth
           UNION ALL
           SELECT b.id, b.tenant_id, auth.api_key_id, auth.webhook_id FROM born b, auth
+          UNION ALL
+          ${identifiedTargets}
         ),
         input AS (
-          SELECT i.* FROM jsonb_to_recordset(${jsonParam(writes)})
-            AS i(o bigint, c uuid, k text, v text, d uuid, s text, m text)
-          WHERE i.c IN (SELECT id FROM target)
+          -- Items of an identity claim name it by its ref until the statement knows the contact.
+          SELECT i.o, COALESCE(idn.id, i.c) AS c, i.k, i.v, i.d, i.s, i.m
+          FROM jsonb_to_recordset(${jsonParam(writes)}) AS i(o bigint, c uuid, k text, v text, d uuid, s text, m text)
+          LEFT JOIN identified idn ON idn.ref = i.c
+          WHERE COALESCE(idn.id, i.c) IN (SELECT id FROM target)
         ),
         proposed AS (
           -- Only keys that some found contact actually sets: a 404 item creates nothing.
@@ -138,6 +168,9 @@ export function createMetadataStore(db: Database): MetadataStore {
           SELECT t.id, t.definitions_version, t.definition_count, t.definition_limit
           FROM tenants t JOIN auth ON t.id = auth.tenant_id
           WHERE ${proposes}::boolean AND (EXISTS (SELECT 1 FROM proposed) OR EXISTS (SELECT 1 FROM teach))
+            -- Every contact is locked (and created by identity) before the tenant, in every
+            -- statement: two statements never wait for each other in opposite orders.
+            AND (SELECT count(*) FROM target) >= 0
           FOR UPDATE OF t
         ),
         fresh AS (
@@ -257,6 +290,7 @@ export function createMetadataStore(db: Database): MetadataStore {
           (SELECT definitions_version FROM gate) AS version_before,
           COALESCE((SELECT jsonb_agg(jsonb_build_object('id', id, 'key', key)) FROM created), '[]'::jsonb) AS created,
           COALESCE((SELECT jsonb_agg(jsonb_build_object('name', name, 'definition_id', definition_id)) FROM taught), '[]'::jsonb) AS taught,
+          ${identifiedColumn} AS identified,
           (SELECT CASE WHEN g.definition_count + (SELECT count(*) FROM fresh) <= g.definition_limit THEN true
             ELSE refuse(jsonb_build_object('code', 'DEFINITION_LIMIT_EXCEEDED', 'limit', g.definition_limit,
               'count', g.definition_count, 'keys', (SELECT jsonb_agg(key ORDER BY key) FROM fresh))) END
@@ -275,6 +309,10 @@ export function createMetadataStore(db: Database): MetadataStore {
           const reason = z.parse(LimitReasonSchema, err.reason);
           return { status: "limit_exceeded", limit: reason.limit, count: reason.count, keys: reason.keys };
         }
+        // Only contacts inserted by identity can collide: one created meanwhile by another statement.
+        if (identify.length > 0 && isUniqueViolation(err)) {
+          return { status: "identity_taken" };
+        }
         throw err;
       }
       const result = z.parse(ResultSchema, rows[0]);
@@ -290,6 +328,8 @@ export function createMetadataStore(db: Database): MetadataStore {
         return { status: "duplicate" };
       }
       const found = new Set(result.found);
+      const identified = identityOutcomes(result.identified);
+      const refs = new Map(identified.map((i) => [i.ref, i.id ?? i.ref]));
       const byContact = new Map<string, StoredField[]>();
       for (const row of result.rows) {
         const fields = byContact.get(row.contact_id) ?? [];
@@ -329,7 +369,11 @@ export function createMetadataStore(db: Database): MetadataStore {
                 aliasesAdded: result.taught.map((t) => ({ definitionId: t.definition_id, name: t.name })),
                 aliasesRemoved: [],
               },
-        items: contacts.map((id) => (found.has(id) ? (byContact.get(id) ?? []) : null)),
+        items: contacts.map((ref) => {
+          const id = refs.get(ref) ?? ref;
+          return found.has(id) ? (byContact.get(id) ?? []) : null;
+        }),
+        identified,
       };
     },
   };

@@ -40,11 +40,15 @@ export function createWebhookStore(db: Database): WebhookStore {
           COALESCE((SELECT jsonb_object_agg(h.label, CASE WHEN h.id IS NOT NULL THEN
             (SELECT c.id FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id WHERE c.id = h.id)
           ELSE COALESCE(
-            (SELECT c.id FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
-              WHERE h.email IS NOT NULL AND lower(btrim(c.email)) = h.email ORDER BY c.created_at LIMIT 1),
-            (SELECT c.id FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
-              WHERE h.phone IS NOT NULL AND regexp_replace(c.phone, '[^0-9]', '', 'g') = h.phone
-              ORDER BY c.created_at LIMIT 1)
+            -- The identity keys and unique indexes of upserts (migrations/*_read_side_sql.sql): an
+            -- index lookup. Where emails or phones were duplicated before they became unique, the
+            -- key belongs to the oldest contact (the others are marked), as ORDER BY created_at chose.
+            (SELECT c.id FROM contacts c
+              WHERE c.tenant_id = ${caller.tenantId}::uuid AND EXISTS (SELECT 1 FROM auth)
+                AND contact_email_key(c.email) = h.email AND NOT c.email_duplicate),
+            (SELECT c.id FROM contacts c
+              WHERE c.tenant_id = ${caller.tenantId}::uuid AND EXISTS (SELECT 1 FROM auth)
+                AND contact_phone_key(c.phone) = h.phone AND NOT c.phone_duplicate)
           ) END) FROM hints h), '{}'::jsonb) AS contacts,
           ${spendColumn()} AS llm_spend
       `,

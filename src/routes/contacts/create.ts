@@ -42,7 +42,7 @@ export const createContactRoute = defineRoute({
   tags: ["Contacts"],
   summary: "Create a contact",
   description:
-    "The contact and its metadata are written by one statement: a 400 (bad key) or any failure leaves nothing behind. The body must be a JSON object; unknown properties are refused. Retrying without an Idempotency-Key after a lost answer can create a second contact: send one.",
+    "The contact and its metadata are written by one statement: a 400 (bad key) or any failure leaves nothing behind. The body must be a JSON object; unknown properties are refused. `email` must be an email address (stored trimmed, domain lower-cased); `phone` is stored in E.164 when it carries its country (+ or 00), as sent when it is a national number (its country is unknown), and refused when it is not a phone number. Emails and phones are unique per tenant: a second contact with an existing email or phone (email compared case-insensitively, phone by its digits) is a 409 naming the contact that has it; POST /api/public/contacts/upsert updates that one instead. Retrying without an Idempotency-Key after a lost answer can create a second contact when it has no email or phone: send one.",
   secured: true,
   headers: IdempotencyHeadersSchema,
   body: { content: { "application/json": CreateContactBodySchema } },
@@ -52,7 +52,7 @@ export const createContactRoute = defineRoute({
       schema: CreatedContactSchema,
       headers: REPLAYED_HEADER,
     },
-    ...errorResponses(...BODY_ERRORS, "DEFINITION_LIMIT_EXCEEDED", ...IDEMPOTENCY_ERRORS),
+    ...errorResponses(...BODY_ERRORS, "CONFLICT", "DEFINITION_LIMIT_EXCEEDED", ...IDEMPOTENCY_ERRORS),
   },
 });
 
