@@ -5,9 +5,11 @@ import { createDatabase } from "../adapters/db/client";
 import { createCallerStore, createContactStore } from "../adapters/db/contact-store";
 import { createDefinitionStore } from "../adapters/db/definition-store";
 import { createMetadataStore } from "../adapters/db/metadata-store";
+import { createWebhookEndpointStore } from "../adapters/db/webhook-endpoint-store";
 import { createWebhookStore } from "../adapters/db/webhook-store";
 import { createProjectionStore } from "../adapters/kv/projection-store";
 import { createMatcherBinding } from "../adapters/llm/matcher-binding";
+import { createEventPublisher } from "../adapters/queue/event-queue";
 import type { DefinitionsSnapshot } from "../core/fields/definition";
 import { NO_LLM_CALL } from "../core/matching/llm-report";
 import { ConfigSchema, type HonoEnv } from "../env";
@@ -16,14 +18,20 @@ import type { Deps, IsolateState, RequestMeter } from "../services/deps";
 import { VerifiedCallers } from "../services/verified-callers";
 import { ApiError } from "./api-error";
 
-type Stores = Pick<Deps, "metadata" | "contacts" | "callers" | "definitions" | "webhooks">;
+type Stores = Pick<
+  Deps,
+  "metadata" | "contacts" | "callers" | "definitions" | "webhooks" | "webhookEndpoints" | "events"
+>;
 
 /**
  * Per isolate: workerd keeps the env as one object per isolate, so what depends only on it (config,
  * the database client, the stores) is built once, and the isolate's caches hang off it too. A test
  * that calls the Worker with an env of its own (a KV that fails, a stale one) gets fresh caches.
  */
-const perEnv = new WeakMap<object, { stores: Stores; isolate: IsolateState; checkResponses: boolean }>();
+const perEnv = new WeakMap<
+  object,
+  { stores: Stores; isolate: IsolateState; checkResponses: boolean; allowLoopbackWebhooks: boolean }
+>();
 
 function envState(env: HonoEnv["Bindings"]) {
   const known = perEnv.get(env);
@@ -45,6 +53,8 @@ function envState(env: HonoEnv["Bindings"]) {
       callers: createCallerStore(db),
       definitions: createDefinitionStore(db),
       webhooks: createWebhookStore(db),
+      webhookEndpoints: createWebhookEndpointStore(db),
+      events: createEventPublisher(env.EVENTS_QUEUE),
     },
     isolate: {
       verified: new VerifiedCallers(clock),
@@ -60,6 +70,7 @@ function envState(env: HonoEnv["Bindings"]) {
       refreshing: new Map<string, Promise<void>>(),
     },
     checkResponses: config.CHECK_RESPONSES === "true",
+    allowLoopbackWebhooks: config.LOCAL_ALLOW_LOOPBACK_WEBHOOKS === "true",
   };
   perEnv.set(env, built);
   return built;
@@ -67,7 +78,7 @@ function envState(env: HonoEnv["Bindings"]) {
 
 /** Builds the request's services from the env; nothing after this reads `c.env`. */
 export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
-  const { stores, isolate, checkResponses } = envState(c.env);
+  const { stores, isolate, checkResponses, allowLoopbackWebhooks } = envState(c.env);
   const requestId = c.get("requestId");
   const meter: RequestMeter = { kv: { reads: 0, writes: 0 }, llm: NO_LLM_CALL };
   const log = (event: string, err: unknown) =>
@@ -94,6 +105,8 @@ export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
     meter,
     now: () => new Date(),
     newId: () => crypto.randomUUID(),
+    randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
+    allowLoopbackWebhooks,
     defer,
     projectLater: (tenantId, snapshot) => {
       const queued = toProject.get(tenantId);

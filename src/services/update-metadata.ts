@@ -12,6 +12,7 @@ import {
 import { ensureVerified, unauthenticated } from "./caller";
 import { keepDefinitionsCurrent, loadDefinitions } from "./definitions";
 import type { Deps } from "./deps";
+import { publishCommittedEvents } from "./events";
 import type { Caller, Contact } from "./ports";
 import { LLM_CALLER_MS } from "./verified-callers";
 
@@ -78,6 +79,7 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
   }
   deps.isolate.verified.remember(caller.keyHash);
   keepDefinitionsCurrent(deps, caller.tenantId, snapshot, applied.version, applied.delta);
+  publishCommittedEvents(deps, applied.eventIds);
   return { duplicate: false, results: itemResults(plan.items, applied.items), created: applied.created };
 }
 

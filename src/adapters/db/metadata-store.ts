@@ -4,6 +4,7 @@ import type { StoredField } from "../../core/metadata/item-results";
 import type { MetadataStore } from "../../services/ports";
 import type { Database } from "./client";
 import { ContactRowSchema } from "./contact-store";
+import { OUTBOX_IDS_COLUMN, updateOutboxCtes } from "./outbox";
 import { asUuid, authCte, Count, jsonParam, Refused, run, Timestamp } from "./sql";
 
 const MatchedBySchema = z.enum(["exact", "alias", "synonym", "llm", "new"]);
@@ -31,6 +32,7 @@ const ResultSchema = z.object({
   version_before: z.nullable(Count),
   created: z.array(z.object({ id: z.string(), key: z.string() })),
   taught: z.array(z.object({ name: z.string(), definition_id: z.string() })),
+  event_ids: z.array(z.string()),
 });
 
 const LimitReasonSchema = z.object({
@@ -51,7 +53,8 @@ const LimitReasonSchema = z.object({
  *   -> taught: learned aliases, first claim wins -> bumped: the version, when anything changed
  *   -> resolved: each value under the definition that owns its name -> upserted / cleared
  *   -> activity: one row per contact, old values joined through a jsonb object (linear, not
- *      key x key) -> the rows of the response.
+ *      key x key) -> the outbox: change events of the contacts whose values changed (outbox.ts)
+ *   -> the rows of the response.
  *
  * Past the definition limit the statement refuses itself (`refuse()`): nothing at all is written.
  */
@@ -89,10 +92,11 @@ export function createMetadataStore(db: Database): MetadataStore {
         ),
         born AS (
           -- Contacts created by this request (ids chosen by the caller), with their values.
-          INSERT INTO contacts (id, tenant_id, name, email, phone)
-          SELECT b.id, auth.tenant_id, b.name, b.email, b.phone
+          -- event_seq 1: their contact.created event (outbox.ts).
+          INSERT INTO contacts (id, tenant_id, name, email, phone, event_seq)
+          SELECT b.id, auth.tenant_id, b.name, b.email, b.phone, 1
           FROM jsonb_to_recordset(${jsonParam(create)}) AS b(id uuid, name text, email text, phone text), auth
-          RETURNING id, tenant_id, name, email, phone, created_at, updated_at
+          RETURNING id, tenant_id, name, email, phone, created_at, updated_at, event_seq
         ),
         target AS (
           SELECT c.id, c.tenant_id, auth.api_key_id, auth.webhook_id
@@ -212,7 +216,8 @@ export function createMetadataStore(db: Database): MetadataStore {
           SELECT t.tenant_id, t.id, t.api_key_id, t.webhook_id, ${requestId}, 'metadata_updated', ch.changes
           FROM target t JOIN changes ch ON ch.c = t.id
           RETURNING id
-        )
+        ),
+        ${updateOutboxCtes(requestId)}
         SELECT
           EXISTS (SELECT 1 FROM auth) AS authorized,
           (${delivery}::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM delivery)) AS duplicate,
@@ -235,7 +240,8 @@ export function createMetadataStore(db: Database): MetadataStore {
           (SELECT CASE WHEN g.definition_count + (SELECT count(*) FROM fresh) <= g.definition_limit THEN true
             ELSE refuse(jsonb_build_object('code', 'DEFINITION_LIMIT_EXCEEDED', 'limit', g.definition_limit,
               'count', g.definition_count, 'keys', (SELECT jsonb_agg(key ORDER BY key) FROM fresh))) END
-           FROM gate g) AS within_limit
+           FROM gate g) AS within_limit,
+          ${OUTBOX_IDS_COLUMN} AS event_ids
       `,
         );
       } catch (err) {
@@ -292,6 +298,7 @@ export function createMetadataStore(db: Database): MetadataStore {
                 aliasesRemoved: [],
               },
         items: contacts.map((id) => (found.has(id) ? (byContact.get(id) ?? []) : null)),
+        eventIds: result.event_ids,
       };
     },
   };
