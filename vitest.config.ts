@@ -1,6 +1,33 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
 
+/** The events Worker's retry waits in the events project: seconds instead of 5 s … 10 h. */
+const TEST_RETRY_DELAYS_SECONDS = "1,1,1";
+/** Never dialled: LOCAL_NEON_SQL_ENDPOINT sends every query to the local proxy. */
+const DATABASE_URL = "postgresql://postgres:postgres@db.localtest.me:5432/app";
+
+/**
+ * The events Worker consuming the queue the API Worker produces to (wrangler.events.toml),
+ * delivering for real to the receiver of the setup. Only in the events project: elsewhere nothing
+ * consumes (messages are dropped), so the consumer's statements never mix into another project's
+ * round-trip counts.
+ */
+const eventsWorker = (inject: (key: "eventsWorkerScript" | "neonSqlEndpoint") => string) => ({
+  name: "contact-metadata-events",
+  modules: true as const,
+  scriptPath: inject("eventsWorkerScript"),
+  compatibilityDate: "2026-11-01",
+  bindings: {
+    DATABASE_URL,
+    LOCAL_NEON_SQL_ENDPOINT: inject("neonSqlEndpoint"),
+    LOCAL_ALLOW_LOOPBACK_WEBHOOKS: "true",
+    EVENTS_RETRY_DELAYS_SECONDS: TEST_RETRY_DELAYS_SECONDS,
+    EVENTS_DELIVERY_TIMEOUT_MS: "1000",
+  } as Record<string, string>,
+  queueProducers: { EVENTS_QUEUE: "contact-events" },
+  queueConsumers: { "contact-events": { maxBatchSize: 10, maxBatchTimeout: 0.1, maxRetries: 5 } },
+});
+
 /**
  * Tests that run in workerd. globalSetup runs once per project, so each project gets its own
  * Postgres, Neon proxy and fake LLM: the cost project counts round trips and LLM calls with no
@@ -13,7 +40,8 @@ const workersProject = (
     exclude = [],
     requestsPerMinute,
     verbose = true,
-  }: { exclude?: string[]; requestsPerMinute?: number; verbose?: boolean } = {},
+    events = false,
+  }: { exclude?: string[]; requestsPerMinute?: number; verbose?: boolean; events?: boolean } = {},
 ): TestProjectInlineConfiguration => ({
   extends: true,
   plugins: [
@@ -25,11 +53,12 @@ const workersProject = (
       wrangler: { configPath: inject("wranglerConfigPath") },
       miniflare: {
         bindings: {
-          // Never dialled: LOCAL_NEON_SQL_ENDPOINT sends every query to the local proxy.
-          DATABASE_URL: "postgresql://postgres:postgres@db.localtest.me:5432/app",
+          DATABASE_URL,
           LOCAL_NEON_SQL_ENDPOINT: inject("neonSqlEndpoint"),
           // Every 2xx body is checked against its route's response schema (src/http/respond.ts).
           CHECK_RESPONSES: "true",
+          // Local config, as `npm run dev` sets it: the tests' webhook receiver listens on 127.0.0.1.
+          LOCAL_ALLOW_LOOPBACK_WEBHOOKS: "true",
         },
         // Every test request comes from one client address, so the per-client and per-tenant
         // limits of unverified credentials are raised here; the "limits" project makes them tiny.
@@ -63,6 +92,8 @@ const workersProject = (
               LLM_TIMEOUT_MS: "1500",
             },
           },
+          // The events Worker consuming the queue the API Worker produces to: events project only.
+          ...(events ? [eventsWorker(inject)] : []),
         ],
       },
     })),
@@ -75,7 +106,14 @@ export default defineConfig({
     testTimeout: 20_000,
     projects: [
       workersProject("workers", ["src/**/*.test.ts", "test/**/*.test.ts"], {
-        exclude: ["test/node/**", "test/browser/**", "test/cost/**", "test/limits/**", "test/faults/**"],
+        exclude: [
+          "test/node/**",
+          "test/browser/**",
+          "test/cost/**",
+          "test/limits/**",
+          "test/faults/**",
+          "test/events/**",
+        ],
       }),
       workersProject("cost", ["test/cost/**/*.test.ts"]),
       // Injects database failures at its own proxy. workerd's --verbose (the plugin's default)
@@ -86,6 +124,8 @@ export default defineConfig({
       workersProject("faults", ["test/faults/**/*.test.ts"], { verbose: false }),
       // A tiny rate limit, so the 429 path can be reached in a few requests.
       workersProject("limits", ["test/limits/**/*.test.ts"], { requestsPerMinute: 3 }),
+      // Change events end to end: the queue, the events Worker and a real receiver.
+      workersProject("events", ["test/events/**/*.test.ts"], { events: true }),
       // CLI and local tooling run in Node, as they do for people.
       {
         extends: true,

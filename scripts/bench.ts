@@ -48,6 +48,7 @@ import {
   type BuiltWorker,
   buildWorker,
   FLOOR_WORKER,
+  measuredOnlyConfigs,
   PRIMARY_CONFIG,
   profileStartup,
   startDevServer,
@@ -425,6 +426,10 @@ async function main(): Promise<number> {
     for (const auxConfig of auxiliaryConfigs()) {
       auxiliaries.push(await buildWorker(auxConfig, runDir));
     }
+    const measuredOnly: BuiltWorker[] = [];
+    for (const measuredConfig of measuredOnlyConfigs()) {
+      measuredOnly.push(await buildWorker(measuredConfig, runDir));
+    }
     // The floor goes through the same build (esbuild via wrangler, minified) as the service.
     const floorWorker = await buildWorker(await writeFloorConfig(runDir), runDir);
     let startup: BenchReport["startup"] = null;
@@ -439,7 +444,7 @@ async function main(): Promise<number> {
         activeMs: profile.activeMs,
       };
     }
-    for (const aux of auxiliaries) {
+    for (const aux of [...auxiliaries, ...measuredOnly]) {
       const profile = selected("startup") ? await profileStartup(aux, runDir, config.startupRuns) : null;
       auxiliaryWorkers.push({
         name: aux.name,

@@ -65,6 +65,11 @@ export function buildDocument(): object {
         description:
           "Form builders' submissions. No API key: the `whk_...` token in the URL is the credential, created and revoked with `npm run admin -- webhook ...`. OpenAPI has no security scheme for a secret path segment, so these operations declare `security: []` and the token as a path parameter.",
       },
+      {
+        name: "Webhook endpoints",
+        description:
+          "Change events out: the tenant's own URLs that hear every committed contact change as a signed Standard Webhooks POST, and the deliveries made to them (API key).",
+      },
     ],
   });
 }

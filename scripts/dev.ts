@@ -16,6 +16,8 @@ import { demoOracle } from "./local/demo-llm-oracle";
 const ROOT = join(LOCAL_DIR, "..");
 const PORT = Number(process.env.PORT ?? 8787);
 const BASE = `http://127.0.0.1:${PORT}`;
+/** Miniflare's trigger for the API Worker's scheduled() handler (the outbox sweep). */
+const SCHEDULED_URL = `${BASE}/cdn-cgi/local/scheduled?cron=*+*+*+*+*`;
 /** Never dialled: LOCAL_NEON_SQL_ENDPOINT sends the driver's queries to the local proxy instead. */
 const WORKER_DATABASE_URL = "postgresql://postgres:postgres@db.localtest.me:5432/app";
 
@@ -110,6 +112,8 @@ async function main(): Promise<void> {
     DATABASE_URL: WORKER_DATABASE_URL,
     LOCAL_NEON_SQL_ENDPOINT: proxy.sqlEndpoint,
     METERING: metering,
+    // Lets a receiver on this machine (http://127.0.0.1:…) be registered and called.
+    LOCAL_ALLOW_LOOPBACK_WEBHOOKS: "true",
     ...llmVars,
   };
   writeFileSync(
@@ -130,13 +134,17 @@ async function main(): Promise<void> {
   // Own process group, so stopping it also stops workerd and never leaves port 8787 taken.
   const wrangler = spawn(
     join(ROOT, "node_modules", ".bin", "wrangler"),
-    // Both Workers in one wrangler: the API and, behind its LLM_MATCHER binding, the LLM Worker.
+    // All Workers in one wrangler: the API, the LLM Worker behind its LLM_MATCHER binding, and the
+    // events Worker consuming the contact-events queue (miniflare's local queue). Each reads the
+    // .dev.vars written above (their configs share this folder).
     [
       "dev",
       "-c",
       "wrangler.toml",
       "-c",
       "wrangler.llm-matcher.toml",
+      "-c",
+      "wrangler.events.toml",
       "--ip",
       "127.0.0.1",
       "--port",
@@ -176,6 +184,13 @@ async function main(): Promise<void> {
   if (fresh) {
     await seedDemoFields(seed.apiKey);
   }
+  // Miniflare fires no Cron Triggers: run the outbox sweep every minute, as production does.
+  const sweep = setInterval(() => {
+    fetch(SCHEDULED_URL)
+      .then((res) => res.arrayBuffer())
+      .catch(() => undefined);
+  }, 60_000);
+  wrangler.on("exit", () => clearInterval(sweep));
   console.log(`
 Contact metadata service on ${BASE}   (docs: ${BASE}/docs, OpenAPI: ${BASE}/openapi.json)
   LLM: ${fakeLlm ? `local fake (${fakeLlm.baseURL}); set OPENAI_API_KEY to use a real one` : `${process.env.OPENAI_BASE_URL ?? "OpenAI"} (${process.env.OPENAI_MODEL ?? "gpt-4o-mini"})`}
@@ -192,6 +207,11 @@ Form builders post to the demo webhook URL (no API key; finds the contact by ema
   ${BASE}${seed.webhookPath}
   curl -s -X POST ${BASE}${seed.webhookPath} -H 'content-type: application/json' \
     -d '{"eventId": "demo-1", "eventType": "FORM_RESPONSE", "data": {"responseId": "r-1", "fields": [{"key": "q1", "label": "Email", "type": "INPUT_EMAIL", "value": "demo@example.com"}, {"key": "q2", "label": "Company size", "type": "MULTIPLE_CHOICE", "value": ["o2"], "options": [{"id": "o1", "text": "1-10"}, {"id": "o2", "text": "11-50"}]}]}}'
+
+Change events to your own receiver (signed Standard Webhooks; README "Change events"):
+  curl -s -X POST ${BASE}/api/public/webhook-endpoints -H 'x-api-key: ${seed.apiKey}' \\
+    -H 'content-type: application/json' -d '{"url": "http://127.0.0.1:9000/hook"}'
+  The outbox sweep runs every minute; trigger it now: curl -s '${SCHEDULED_URL}'
 
 Admin: npm run admin -- tenant create --name <name>   (Ctrl-C stops everything)
 `);

@@ -1,4 +1,5 @@
 import * as z from "zod/mini";
+import type { EventQueue } from "./adapters/queue/event-queue";
 import type { IdempotencyClaim } from "./core/idempotency/idempotency";
 import type { LlmMatcher } from "./llm-matcher/worker";
 import type { Deps } from "./services/deps";
@@ -8,7 +9,7 @@ import type { Caller } from "./services/ports";
  * Bindings from wrangler.toml (generated `CloudflareBindings`) plus secrets, which wrangler types
  * cannot see. Only the string settings are validated, by ConfigSchema.
  */
-export interface Bindings extends Omit<CloudflareBindings, "LLM_MATCHER" | "USAGE_EVENTS"> {
+export interface Bindings extends Omit<CloudflareBindings, "LLM_MATCHER" | "USAGE_EVENTS" | "EVENTS_QUEUE"> {
   DATABASE_URL?: string;
   /** Local-only (`.dev.vars`, test bindings): where the local Neon proxy listens. */
   LOCAL_NEON_SQL_ENDPOINT?: string;
@@ -22,12 +23,17 @@ export interface Bindings extends Omit<CloudflareBindings, "LLM_MATCHER" | "USAG
   USAGE_EVENTS?: AnalyticsEngineDataset;
   /** `off`: no usage rows, spend or data points (only to measure metering's cost; default on). */
   METERING?: string;
+  /** Local-only (`.dev.vars`, test bindings): `true` lets webhook endpoints be http on 127.0.0.1/localhost. */
+  LOCAL_ALLOW_LOOPBACK_WEBHOOKS?: string;
+  /** Change events to the events Worker; without it, only the sweep would carry them. */
+  EVENTS_QUEUE?: EventQueue;
 }
 
 export const ConfigSchema = z.object({
   DATABASE_URL: z.url(),
   LOCAL_NEON_SQL_ENDPOINT: z.optional(z.url()),
   CHECK_RESPONSES: z.optional(z.enum(["true", "false"])),
+  LOCAL_ALLOW_LOOPBACK_WEBHOOKS: z.optional(z.enum(["true", "false"])),
   ISOLATE_CACHE_TTL_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(60_000)), 30_000),
   METERING: z._default(z.enum(["on", "off"]), "on"),
 });

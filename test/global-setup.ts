@@ -5,6 +5,7 @@ import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { experimental_readRawConfig } from "wrangler";
 import { buildAssets } from "../scripts/lib/assets";
+import { buildEventsWorker } from "../scripts/lib/build-events-worker";
 import { buildLlmMatcher } from "../scripts/lib/build-llm-matcher";
 import { startLocalStack } from "../scripts/lib/local-stack";
 
@@ -15,22 +16,31 @@ export default async function setup(project: TestProject) {
     persistent: false,
     // Unscripted calls (tests that did not put a token in their definitions) map nothing.
     llm: { respond: () => ({ kind: "content", content: JSON.stringify({ mappings: [], extracted: [] }) }) },
+    // Where the events Worker delivers in the events project: a real HTTP server on 127.0.0.1.
+    receiver: true,
   });
-  const { postgres, proxy, llm } = stack;
+  const { postgres, proxy, llm, receiver } = stack;
+  if (!receiver) {
+    throw new Error("the local stack started no webhook receiver");
+  }
 
   project.provide("neonSqlEndpoint", proxy.sqlEndpoint);
   project.provide("proxyUrl", proxy.url);
   project.provide("databaseUrl", postgres.connectionString);
   project.provide("llmBaseUrl", llm.baseURL);
   project.provide("llmUrl", llm.url);
+  project.provide("receiverUrl", receiver.url);
   // Inside the project: miniflare names modules relative to the root and fails on paths outside it.
   const llmMatcherScript = `./.wrangler/tmp/llm-matcher-${randomUUID()}.js`;
-  await buildLlmMatcher(llmMatcherScript);
+  const eventsWorkerScript = `./.wrangler/tmp/events-${randomUUID()}.js`;
+  await Promise.all([buildLlmMatcher(llmMatcherScript), buildEventsWorker(eventsWorkerScript)]);
   project.provide("llmMatcherScript", llmMatcherScript);
+  project.provide("eventsWorkerScript", eventsWorkerScript);
   project.provide("wranglerConfigPath", await isolatedWranglerConfig());
 
   return async () => {
     await rm(llmMatcherScript, { force: true });
+    await rm(eventsWorkerScript, { force: true });
     await stack.stop();
   };
 }

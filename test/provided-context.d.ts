@@ -12,6 +12,10 @@ declare module "vitest" {
     llmUrl: string;
     /** The LLM Worker, bundled for miniflare (auxiliary workers take built JavaScript). */
     llmMatcherScript: string;
+    /** The events Worker (queue consumer), bundled for miniflare. */
+    eventsWorkerScript: string;
+    /** `http://127.0.0.1:PORT` of the scripted webhook receiver (scripts/local/webhook-receiver.ts). */
+    receiverUrl: string;
     /** wrangler.toml rewritten as JSON into a folder without `.dev.vars` (see test/global-setup.ts). */
     wranglerConfigPath: string;
   }

@@ -248,6 +248,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/webhook-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the tenant's webhook endpoints
+         * @description Oldest first. Secrets are never listed. One round trip.
+         */
+        get: operations["listWebhookEndpoints"];
+        put?: never;
+        /**
+         * Register a URL to receive contact change events
+         * @description Every committed change then reaches the URL as a Standard Webhooks POST: `{"type", "timestamp", "data": {"contact_id", "sequence", "changes": [{key, old_value, new_value}], "actor", "request_id"}}` (contact.created adds `data.contact`, and its `changes` are the metadata the contact was created with) with webhook-id, webhook-timestamp and webhook-signature headers. Failed deliveries (5xx, 408, 429, timeouts) are retried for about 27 hours with the same webhook-id; another 4xx fails at once. An endpoint hears events committed after it was registered; a tenant may have 20. The URL must be https to a public address (checked again before every attempt). Unknown body properties are refused.
+         */
+        post: operations["createWebhookEndpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/webhook-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook endpoint
+         * @description It hears nothing more; its deliveries not yet made are given up (failed, `endpoint_deleted`), and its deliveries are no longer listed.
+         */
+        delete: operations["deleteWebhookEndpoint"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/webhook-endpoints/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recent deliveries to a webhook endpoint
+         * @description Newest first: each event sent (or being sent) to the endpoint, with its status, attempts, last response code and next retry. Query: `limit` (1-100, default 50; anything else is a 400).
+         */
+        get: operations["listWebhookEndpointDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/webhook-endpoints/{id}/deliveries/{deliveryId}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resend a delivery now
+         * @description Failed, delivered or waiting: the delivery is attempted again at once, with the same webhook-id and body. A failed delivery gets one more attempt (its retry schedule is spent); one still within its schedule keeps the rest of it. One being sent right now is left to that attempt.
+         */
+        post: operations["retryWebhookEndpointDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -721,6 +805,92 @@ export interface components {
             /** @description The submission's own id, used to recognise retries. */
             event_id: string | null;
             fields: components["schemas"]["FieldValue"][];
+        };
+        CreateWebhookEndpointBody: {
+            /**
+             * @description https, to a public address. Private, loopback and link-local addresses are refused; http to 127.0.0.1/localhost only under local config (npm run dev).
+             * @example https://hooks.example.com/contacts
+             */
+            url: string;
+            /** @description Event types to hear. Default: all of them. */
+            events?: ("contact.created" | "contact.metadata_updated")[];
+            /**
+             * @description Field keys (converted to snake_case) to hear about: a contact.metadata_updated event is sent only if one of them changed, with only their changes. Default: every field. contact.created is always sent (to endpoints subscribed to it), its `changes` cut to these fields.
+             * @example [
+             *       "plan",
+             *       "lead_score"
+             *     ]
+             */
+            fields?: string[];
+            /** @example CRM sync */
+            description?: string;
+        };
+        CreatedWebhookEndpoint: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: ("contact.created" | "contact.metadata_updated")[];
+            /** @description null: every field. */
+            fields: string[] | null;
+            description: string | null;
+            created_at: string;
+            /**
+             * @description Standard Webhooks signing secret. Shown only in this response: store it to verify the webhook-signature header.
+             * @example whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+             */
+            secret: string;
+        };
+        WebhookEndpoint: {
+            /** Format: uuid */
+            id: string;
+            url: string;
+            events: ("contact.created" | "contact.metadata_updated")[];
+            /** @description null: every field. */
+            fields: string[] | null;
+            description: string | null;
+            created_at: string;
+        };
+        DeletedWebhookEndpoint: {
+            id: string;
+            /** @constant */
+            deleted: true;
+        };
+        EventDelivery: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The webhook-id header of every attempt of this delivery (the same on resends).
+             * @example msg_0195f3c27b1e7c3a9d4e2f6a8b0c1d2e
+             */
+            webhook_id: string;
+            /** Format: uuid */
+            event_id: string;
+            /**
+             * @example contact.metadata_updated
+             * @enum {string}
+             */
+            event_type: "contact.created" | "contact.metadata_updated";
+            /** Format: uuid */
+            contact_id: string;
+            /**
+             * @description pending: waiting for its next attempt; sending: an attempt is under way; delivered: a 2xx answer; failed: a 4xx other than 408/429, or no success after the last retry (about 27 hours).
+             * @enum {string}
+             */
+            status: "pending" | "sending" | "delivered" | "failed";
+            attempts: number;
+            /** @example 503 */
+            last_response_code: number | null;
+            /** @description When the last attempt got no answer: timeout, network, url_refused; endpoint_deleted. */
+            last_error: string | null;
+            /** @example 2026-11-25T10:00:00.000Z */
+            last_attempt_at: string | null;
+            /** @example 2026-11-25T10:00:00.000Z */
+            next_retry_at: string | null;
+            /** @example 2026-11-25T10:00:00.000Z */
+            delivered_at: string | null;
+            /** @example 2026-11-25T10:00:00.000Z */
+            failed_at: string | null;
+            created_at: string;
         };
     };
     responses: never;
@@ -1951,6 +2121,376 @@ export interface operations {
             };
             /** @description The request would create custom field definitions past the tenant's limit; nothing was written. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; nothing was written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookEndpoints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The endpoints. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookEndpoint"][];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; nothing was written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWebhookEndpointBody"];
+            };
+        };
+        responses: {
+            /** @description Registered; the secret is shown only here. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreatedWebhookEndpoint"];
+                };
+            };
+            /** @description Bad request: the body or a parameter cannot be used as sent (see `error.details`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Body over 1 MiB, or a form with too many fields. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unsupported content type. */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; nothing was written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    deleteWebhookEndpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the webhook endpoint. Another tenant's endpoint, or a malformed id, is a 404.
+                 * @example 0195f3c2-7b1e-7c3a-9d4e-2f6a8b0c1d2e
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletedWebhookEndpoint"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or owned by another tenant (the two are never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; nothing was written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listWebhookEndpointDeliveries: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the webhook endpoint. Another tenant's endpoint, or a malformed id, is a 404.
+                 * @example 0195f3c2-7b1e-7c3a-9d4e-2f6a8b0c1d2e
+                 */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deliveries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDelivery"][];
+                };
+            };
+            /** @description Bad request: the body or a parameter cannot be used as sent (see `error.details`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or owned by another tenant (the two are never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Unexpected error; nothing was written. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retryWebhookEndpointDelivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the webhook endpoint.
+                 * @example 0195f3c2-7b1e-7c3a-9d4e-2f6a8b0c1d2e
+                 */
+                id: string;
+                /**
+                 * @description Id of the delivery, from the deliveries listing.
+                 * @example 0195f3c2-7b1e-7c3a-9d4e-2f6a8b0c1d2e
+                 */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queued (or already being sent). */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventDelivery"];
+                };
+            };
+            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not found, or owned by another tenant (the two are never told apart). */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -59,7 +59,10 @@ export interface BenchReport {
   bundle: { minifiedKiB: number; gzipKiB: number };
   /** Null when `BENCH_ONLY` leaves start-up out. */
   startup: { method: string; medianActiveMs: number; activeMs: number[] } | null;
-  /** Workers the API Worker calls over service bindings (the LLM matcher), measured the same way. */
+  /**
+   * Workers the API Worker calls over service bindings (the LLM matcher), measured the same way,
+   * and the events Worker (measured, not run: it only consumes the queue).
+   */
   auxiliaryWorkers: {
     name: string;
     minifiedKiB: number;

@@ -11,6 +11,16 @@ export function auxiliaryConfigs(): string[] {
   return AUXILIARY_CONFIGS.map((file) => join(ROOT, file)).filter((path) => existsSync(path));
 }
 
+/**
+ * Workers built and measured (size, start-up) but not run: the events Worker only consumes the
+ * queue, and running it would add its statements to the round trips every row counts.
+ */
+const MEASURED_ONLY_CONFIGS = ["wrangler.events.toml"];
+
+export function measuredOnlyConfigs(): string[] {
+  return MEASURED_ONLY_CONFIGS.map((file) => join(ROOT, file)).filter((path) => existsSync(path));
+}
+
 export interface BuiltWorker {
   name: string;
   config: string;

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { type FakeLlm, type FakeLlmResponse, startFakeLlm } from "../local/fake-llm";
 import { type NeonProxy, startNeonProxy } from "../local/neon-proxy";
 import { type LocalPostgres, startPostgres } from "../local/postgres";
+import { startWebhookReceiver, type WebhookReceiver } from "../local/webhook-receiver";
 import { migrateDatabase } from "./migrate";
 
 export interface LocalStackOptions {
@@ -24,6 +25,11 @@ export interface LocalStackOptions {
    * `latencyMs` delays each answer. `false` starts none, for when a real LLM is configured.
    */
   llm: false | FakeLlmOptions;
+  /**
+   * The scripted receiver of change events (scripts/local/webhook-receiver.ts), which verifies
+   * signatures with `standardwebhooks`: for the tests. `npm run dev` users run their own receiver.
+   */
+  receiver?: boolean;
 }
 
 export interface FakeLlmOptions {
@@ -35,6 +41,7 @@ export interface LocalStack {
   postgres: LocalPostgres;
   proxy: NeonProxy;
   llm: FakeLlm | undefined;
+  receiver: WebhookReceiver | undefined;
   /** Stops what was started, newest first; one failing stop does not keep the others from running. */
   stop(): Promise<void>;
 }
@@ -81,7 +88,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     if (llm) {
       stops.push(() => llm.stop());
     }
-    return { postgres, proxy, llm, stop };
+    const receiver = options.receiver ? await startWebhookReceiver() : undefined;
+    if (receiver) {
+      stops.push(() => receiver.stop());
+    }
+    return { postgres, proxy, llm, receiver, stop };
   } catch (error) {
     // Whatever did start must not outlive a failed start (a Postgres keeping its port, say).
     await stop().catch(() => undefined);

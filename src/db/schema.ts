@@ -13,6 +13,7 @@ import {
   uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
+import type { ContactEventType, EventActor, EventPayload } from "../core/events/event-types";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true, precision: 3 }).notNull().defaultNow();
 const updatedAt = () => timestamp("updated_at", { withTimezone: true, precision: 3 }).notNull().defaultNow();
@@ -74,6 +75,12 @@ export const contacts = pgTable(
     emailDuplicate: boolean("email_duplicate").notNull().default(false),
     /** The same for phones. */
     phoneDuplicate: boolean("phone_duplicate").notNull().default(false),
+    /**
+     * The sequence of the contact's latest change event. The statement that commits a change bumps
+     * it while holding the contact's row lock, so a contact's events are numbered 1, 2, 3… in
+     * commit order, without gaps (a contact created by the update statement starts at 1).
+     */
+    eventSeq: bigint("event_seq", { mode: "number" }).notNull().default(0),
   },
   // (tenant_id, id): search pages walk a tenant's contacts in id order.
   (t) => [index("contacts_tenant_idx").on(t.tenantId, t.id)],
@@ -300,4 +307,108 @@ export const llmSpendShards = pgTable(
     tokens: bigint("tokens", { mode: "number" }).notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.tenantId, t.month, t.shard] })],
+);
+
+/**
+ * Where a tenant's own systems hear about contact changes (outgoing, signed with Standard
+ * Webhooks; `webhooks` above are the incoming form-builder URLs). Deleted endpoints are kept
+ * (deleted_at) so their delivery history still joins.
+ */
+export const webhookEndpoints = pgTable(
+  "webhook_endpoints",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    /** The event types it hears; never empty (all types when the caller named none). */
+    events: text("events").array().$type<ContactEventType[]>().notNull(),
+    /** Field keys it hears about: a metadata change to none of them is not sent. Null: every field. */
+    fields: text("fields").array(),
+    description: text("description"),
+    /** `whsec_` + base64 of 32 random bytes; HMAC signing needs it in the clear, like `signing_secret`. */
+    secret: text("secret").notNull(),
+    createdAt: createdAt(),
+    deletedAt: timestamp("deleted_at", { withTimezone: true, precision: 3 }),
+  },
+  (t) => [index("webhook_endpoints_tenant_idx").on(t.tenantId).where(sql`deleted_at IS NULL`)],
+);
+
+/**
+ * The transactional outbox: one row per committed change of one contact, written by the same
+ * statement that writes the values (no change without its event, no event without its change).
+ */
+export const contactEvents = pgTable(
+  "contact_events",
+  {
+    /** uuidv7 (PG 18): time-ordered, so new rows land at the end of the index. */
+    id: uuid("id").primaryKey().default(sql`uuidv7()`),
+    tenantId: uuid("tenant_id")
+      .notNull()
+      .references(() => tenants.id, { onDelete: "cascade" }),
+    contactId: uuid("contact_id")
+      .notNull()
+      .references(() => contacts.id, { onDelete: "cascade" }),
+    /** contacts.event_seq as this statement left it: 1, 2, 3… per contact in commit order. */
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    type: text("type").$type<ContactEventType>().notNull(),
+    /** `{"changes": [{key, old_value, new_value}]}`; contact.created adds `"contact": {name, email, phone}`. */
+    payload: jsonb("payload").$type<EventPayload>().notNull(),
+    /** `{"api_key_prefix": "cmk_…"}` or `{"webhook_id": "…"}` (a form-builder webhook URL). */
+    actor: jsonb("actor").$type<EventActor>().notNull(),
+    requestId: text("request_id").notNull(),
+    createdAt: createdAt(),
+    /** Set by the sweep when it (re)sends the row; null while only the request's own send tried. */
+    enqueuedAt: timestamp("enqueued_at", { withTimezone: true, precision: 3 }),
+    /** Set by the consumer once the row's deliveries exist; from then on they carry the retries. */
+    dispatchedAt: timestamp("dispatched_at", { withTimezone: true, precision: 3 }),
+  },
+  (t) => [
+    // Distinct per contact: a numbering bug fails the statement instead of reordering events.
+    uniqueIndex("contact_events_contact_seq_idx").on(t.contactId, t.seq),
+    // The sweep's scan: only rows not yet fanned out, a handful at any time.
+    index("contact_events_undispatched_idx").on(t.createdAt).where(sql`dispatched_at IS NULL`),
+  ],
+);
+
+/**
+ * One event to one endpoint. The `webhook-id` header is `msg_` + this id without dashes: the same
+ * on every attempt and on manual resends, so receivers can deduplicate.
+ */
+export const eventDeliveries = pgTable(
+  "event_deliveries",
+  {
+    id: uuid("id").primaryKey().default(sql`uuidv7()`),
+    tenantId: uuid("tenant_id").notNull(),
+    eventId: uuid("event_id")
+      .notNull()
+      .references(() => contactEvents.id, { onDelete: "cascade" }),
+    endpointId: uuid("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoints.id, { onDelete: "cascade" }),
+    /** `pending` (waiting for next_attempt_at), `sending` (claimed until next_attempt_at), `delivered`, `failed`. */
+    status: text("status")
+      .$type<"pending" | "sending" | "delivered" | "failed">()
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastResponseCode: integer("last_response_code"),
+    /** Why the last attempt failed when there is no status to show: `timeout`, `network`, `url_refused`. */
+    lastError: text("last_error"),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true, precision: 3 }),
+    /** Pending: when the next attempt is due. Sending: when the claim lapses. Otherwise null. */
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true, precision: 3 }),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true, precision: 3 }),
+    failedAt: timestamp("failed_at", { withTimezone: true, precision: 3 }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    // Fan-out is idempotent: a redelivered queue message cannot create a second delivery.
+    uniqueIndex("event_deliveries_event_endpoint_idx").on(t.eventId, t.endpointId),
+    // GET …/deliveries: an endpoint's newest first.
+    index("event_deliveries_endpoint_idx").on(t.endpointId, t.createdAt.desc()),
+    // The sweep's scan: deliveries whose retry message may have been lost.
+    index("event_deliveries_due_idx").on(t.nextAttemptAt).where(sql`status IN ('pending', 'sending')`),
+  ],
 );

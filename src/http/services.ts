@@ -9,9 +9,11 @@ import { createIdempotencyStore } from "../adapters/db/idempotency-sql";
 import { createMetadataStore } from "../adapters/db/metadata-store";
 import { createSearchStore } from "../adapters/db/search-store";
 import { createUsageStore } from "../adapters/db/usage-sql";
+import { createWebhookEndpointStore } from "../adapters/db/webhook-endpoint-store";
 import { createWebhookStore } from "../adapters/db/webhook-store";
 import { createProjectionStore } from "../adapters/kv/projection-store";
 import { createMatcherBinding } from "../adapters/llm/matcher-binding";
+import { createEventPublisher } from "../adapters/queue/event-queue";
 import type { DefinitionsSnapshot } from "../core/fields/definition";
 import { NO_LLM_CALL } from "../core/matching/llm-report";
 import type { TenantSpend } from "../core/usage/llm-budget";
@@ -33,6 +35,8 @@ type Stores = Pick<
   | "idempotency"
   | "usage"
   | "metering"
+  | "webhookEndpoints"
+  | "events"
 >;
 
 /**
@@ -40,7 +44,10 @@ type Stores = Pick<
  * the database client, the stores) is built once, and the isolate's caches hang off it too. A test
  * that calls the Worker with an env of its own (a KV that fails, a stale one) gets fresh caches.
  */
-const perEnv = new WeakMap<object, { stores: Stores; isolate: IsolateState; checkResponses: boolean }>();
+const perEnv = new WeakMap<
+  object,
+  { stores: Stores; isolate: IsolateState; checkResponses: boolean; allowLoopbackWebhooks: boolean }
+>();
 
 function envState(env: HonoEnv["Bindings"]) {
   const known = perEnv.get(env);
@@ -66,6 +73,8 @@ function envState(env: HonoEnv["Bindings"]) {
       idempotency: createIdempotencyStore(db),
       usage: createUsageStore(db),
       metering: config.METERING === "on",
+      webhookEndpoints: createWebhookEndpointStore(db),
+      events: createEventPublisher(env.EVENTS_QUEUE),
     },
     isolate: {
       verified: new VerifiedCallers(clock),
@@ -84,6 +93,7 @@ function envState(env: HonoEnv["Bindings"]) {
       refusing: new BoundedCache<true>({ ttlMs: RATE_LIMIT_PERIOD_MS, maxEntries: 10_000, clock }),
     },
     checkResponses: config.CHECK_RESPONSES === "true",
+    allowLoopbackWebhooks: config.LOCAL_ALLOW_LOOPBACK_WEBHOOKS === "true",
   };
   perEnv.set(env, built);
   return built;
@@ -97,7 +107,7 @@ export const isolateStateOf = (env: object): IsolateState | undefined => perEnv.
 
 /** Builds the request's services from the env; nothing after this reads `c.env`. */
 export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
-  const { stores, isolate, checkResponses } = envState(c.env);
+  const { stores, isolate, checkResponses, allowLoopbackWebhooks } = envState(c.env);
   const requestId = c.get("requestId");
   const meter: RequestMeter = { kv: { reads: 0, writes: 0 }, llm: NO_LLM_CALL, usage: null };
   const log = (event: string, err: unknown) =>
@@ -124,6 +134,8 @@ export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
     meter,
     now: () => new Date(),
     newId: () => crypto.randomUUID(),
+    randomBytes: (length) => crypto.getRandomValues(new Uint8Array(length)),
+    allowLoopbackWebhooks,
     defer,
     projectLater: (tenantId, snapshot) => {
       const queued = toProject.get(tenantId);

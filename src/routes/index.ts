@@ -13,6 +13,11 @@ import { deleteAliasRoute, registerDeleteAlias } from "./custom-fields/delete-al
 import { listCustomFieldsRoute, registerListCustomFields } from "./custom-fields/list";
 import { putCustomFieldRoute, registerPutCustomField } from "./custom-fields/put";
 import { getUsageRoute, registerGetUsage } from "./usage/get-usage";
+import { createWebhookEndpointRoute, registerCreateWebhookEndpoint } from "./webhook-endpoints/create";
+import { deleteWebhookEndpointRoute, registerDeleteWebhookEndpoint } from "./webhook-endpoints/delete";
+import { listWebhookEndpointsRoute, registerListWebhookEndpoints } from "./webhook-endpoints/list";
+import { listEventDeliveriesRoute, registerListEventDeliveries } from "./webhook-endpoints/list-deliveries";
+import { registerRetryEventDelivery, retryEventDeliveryRoute } from "./webhook-endpoints/retry-delivery";
 import { receiveSubmissionRoute, registerReceiveSubmission } from "./webhooks/receive-submission";
 
 /**
@@ -38,6 +43,12 @@ export const ROUTES: readonly { spec: RouteSpec; register: (app: Hono<HonoEnv>) 
   { spec: getUsageRoute, register: registerGetUsage },
   // Form builders' webhooks (a URL token instead of an API key)
   { spec: receiveSubmissionRoute, register: registerReceiveSubmission },
+  // Webhook endpoints: change events out (signed, through the events queue)
+  { spec: createWebhookEndpointRoute, register: registerCreateWebhookEndpoint },
+  { spec: listWebhookEndpointsRoute, register: registerListWebhookEndpoints },
+  { spec: deleteWebhookEndpointRoute, register: registerDeleteWebhookEndpoint },
+  { spec: listEventDeliveriesRoute, register: registerListEventDeliveries },
+  { spec: retryEventDeliveryRoute, register: registerRetryEventDelivery },
 ];
 
 export const ROUTE_SPECS: readonly RouteSpec[] = ROUTES.map((r) => r.spec);

@@ -86,6 +86,7 @@ async function createIdentified(
     requestId: string;
     contact: { name: string | null; email: string | null; phone: string | null };
     entries: readonly MetadataEntry[];
+    idempotency?: IdempotencyClaim | undefined;
   },
   id: string,
 ): Promise<Contact & { fields: UpdatedField[] }> {
@@ -94,6 +95,7 @@ async function createIdentified(
     requestId: input.requestId,
     items: [{ contactId: id, entries: input.entries }],
     identify: [{ ref: id, ...input.contact, onlyNew: true }],
+    idempotency: input.idempotency,
   });
   const [claim] = outcome.identified;
   const [result] = outcome.results;

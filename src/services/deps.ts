@@ -7,12 +7,14 @@ import type {
   ContactReadStore,
   ContactStore,
   DefinitionStore,
+  EventPublisher,
   FieldMatcher,
   Hmac,
   IdempotencyStore,
   MetadataStore,
   ProjectionStore,
   UsageStore,
+  WebhookEndpointStore,
   WebhookStore,
 } from "./ports";
 import type { VerifiedCallers } from "./verified-callers";
@@ -60,6 +62,11 @@ export interface Deps {
   usage: UsageStore;
   /** Usage rows and spend recorded by the statements (off only to measure its cost: METERING=off). */
   metering: boolean;
+  webhookEndpoints: WebhookEndpointStore;
+  /** The events queue: committed outbox ids go to it after the response (a no-op without the binding). */
+  events: EventPublisher;
+  /** Local config only (`LOCAL_ALLOW_LOOPBACK_WEBHOOKS`): endpoints on 127.0.0.1/localhost over http. */
+  allowLoopbackWebhooks: boolean;
   hmac: Hmac;
   /** Stage 2 (the LLM Worker); absent when none is bound: unmatched keys then become new fields. */
   matcher: FieldMatcher | undefined;
@@ -67,6 +74,8 @@ export interface Deps {
   meter: RequestMeter;
   now: () => Date;
   newId: () => string;
+  /** Cryptographically random bytes (webhook endpoint secrets). */
+  randomBytes: (length: number) => Uint8Array;
   /** Work after the response (`waitUntil`): it must not fail the request whose answer is sent. */
   defer: (task: () => Promise<void>) => void;
   /**

@@ -1,5 +1,7 @@
 // What the services need from the outside world. Adapters (src/adapters/) implement these; the
 // services sequence them. Nothing here has business rules.
+import type { EventMessage } from "../core/events/event-message";
+import type { ContactEventType } from "../core/events/event-types";
 import type { DefinitionsSnapshot, FieldDefinition, FieldType } from "../core/fields/definition";
 import type { DefinitionsDelta } from "../core/fields/definitions-delta";
 import type { EarlierClaim, IdempotencyClaim, StoredResponse } from "../core/idempotency/idempotency";
@@ -55,6 +57,8 @@ export type ApplyOutcome =
       items: (StoredField[] | null)[];
       /** Per identity claim (`identify`), the contact it found or created. */
       identified: IdentityOutcome[];
+      /** The change events the statement committed (the transactional outbox), for the events queue. */
+      eventIds: readonly string[];
     };
 
 /** A contact named by email and/or phone instead of its id (upserts, POST /contact). */
@@ -296,4 +300,93 @@ export interface UsageStore {
   }): Promise<{ status: "unauthorized" } | { status: "ok"; days: UsageDay[]; spend: TenantSpend }>;
   /** The tokens of an LLM call whose statement refused itself (nothing else of it was written). */
   recordSpend(input: { caller: Caller; record: UsageRecord }): Promise<void>;
+}
+
+// Change events out (issue 16): the webhook endpoints a tenant registers, and the events queue.
+
+/** The `contact-events` queue (Cloudflare Queues); a no-op without the binding (the sweep then finds the rows). */
+export interface EventPublisher {
+  send(messages: readonly EventMessage[]): Promise<void>;
+}
+
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  events: ContactEventType[];
+  fields: string[] | null;
+  description: string | null;
+  created_at: string;
+}
+
+export type CreatedWebhookEndpoint = WebhookEndpoint & { secret: string };
+
+export interface EventDelivery {
+  id: string;
+  /** The `webhook-id` header of every attempt of this delivery. */
+  webhook_id: string;
+  event_id: string;
+  event_type: ContactEventType;
+  contact_id: string;
+  status: "pending" | "sending" | "delivered" | "failed";
+  attempts: number;
+  last_response_code: number | null;
+  last_error: string | null;
+  last_attempt_at: string | null;
+  next_retry_at: string | null;
+  delivered_at: string | null;
+  failed_at: string | null;
+  created_at: string;
+}
+
+/** One statement per operation, each verifying the caller; another tenant's endpoint is not found. */
+export interface WebhookEndpointStore {
+  create(input: {
+    caller: Caller;
+    endpoint: Omit<CreatedWebhookEndpoint, "id" | "created_at">;
+    /** Live endpoints the tenant may have; past it nothing is written. */
+    limit: number;
+  }): Promise<
+    | { status: "unauthorized" }
+    | { status: "limit_reached" }
+    | { status: "ok"; endpoint: CreatedWebhookEndpoint }
+  >;
+  list(caller: Caller): Promise<{ status: "unauthorized" } | { status: "ok"; endpoints: WebhookEndpoint[] }>;
+  /** Deletes the endpoint and gives up its unsent deliveries. */
+  remove(
+    caller: Caller,
+    id: string,
+  ): Promise<{ status: "unauthorized" } | { status: "not_found" } | { status: "ok" }>;
+  listDeliveries(input: {
+    caller: Caller;
+    endpointId: string;
+    limit: number;
+  }): Promise<
+    { status: "unauthorized" } | { status: "not_found" } | { status: "ok"; deliveries: EventDelivery[] }
+  >;
+  /**
+   * Makes the delivery due now, whatever its state, keeping its id (so its `webhook-id`); one
+   * being sent right now is left to that attempt (`queued: false`).
+   */
+  retryDelivery(input: {
+    caller: Caller;
+    endpointId: string;
+    deliveryId: string;
+  }): Promise<
+    | { status: "unauthorized" }
+    | { status: "not_found" }
+    | { status: "ok"; queued: boolean; delivery: EventDelivery }
+  >;
+}
+
+/** The Cron Trigger's scan for what the queue never carried to the events Worker. */
+export interface OutboxSweepStore {
+  /**
+   * Outbox rows not fanned out `graceSeconds` after they were committed or last re-sent, and
+   * deliveries overdue by as much: marks them re-sent now, in the statement that finds them, and
+   * returns their ids.
+   */
+  sweep(input: {
+    graceSeconds: number;
+    limit: number;
+  }): Promise<{ eventIds: string[]; deliveryIds: string[] }>;
 }

@@ -14,6 +14,7 @@ import {
 import { ensureVerified, unauthenticated } from "./caller";
 import { keepDefinitionsCurrent, loadDefinitions } from "./definitions";
 import type { Deps } from "./deps";
+import { publishCommittedEvents } from "./events";
 import { answerEarlierClaim } from "./idempotency";
 import type { Caller, Contact, IdentityClaim, IdentityOutcome } from "./ports";
 import { addOwnSpend, llmAllowance, meterServed, noteSpend, recordRefusedSpend, usageRecord } from "./usage";
@@ -122,9 +123,10 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
       (n, fields) => n + (fields?.filter((f) => f.id !== null).length ?? 0),
       0,
     ),
-    contactsCreated: applied.created.length,
+    contactsCreated: applied.created.length + applied.identified.filter((i) => i.created).length,
   });
   keepDefinitionsCurrent(deps, caller.tenantId, snapshot, applied.version, applied.delta);
+  publishCommittedEvents(deps, applied.eventIds);
   return {
     duplicate: false,
     results: itemResults(plan.items, applied.items),

@@ -7,6 +7,7 @@ import {
   answer,
   call,
   ledgerVersion,
+  postJson,
   projectionOf,
   putField,
   query,
@@ -357,5 +358,79 @@ describe("cost of Idempotency-Key and usage metering", () => {
       roundTrips: 1,
       llmCalls: 0,
     });
+  });
+
+  it("an update with a webhook endpoint registered still costs 1 round trip: the outbox row rides in it", async () => {
+    const t = await tenantWith100Fields();
+    const registered = await postJson("/api/public/webhook-endpoints", t.apiKey, {
+      url: "http://127.0.0.1:9/hook",
+    });
+    expect(registered.status).toBe(201);
+    await updateMetadata(t, { field_0: "warm" });
+    const body = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`field_${i}`, `changed ${i}`]));
+    expect(await measure(() => updateMetadata(t, body))).toEqual({
+      status: 200,
+      roundTrips: 1,
+      llmCalls: 0,
+      kv: "reads=0 writes=0",
+    });
+    // Written by that one statement (the queue send after the response is not a database trip).
+    const events = await query<{ seq: string }>(
+      "SELECT seq FROM contact_events WHERE contact_id = $1 ORDER BY seq",
+      [t.contactId],
+    );
+    expect(events.map((e) => Number(e.seq))).toEqual([1, 2]);
+  });
+
+  it("creating a contact with metadata costs 1 round trip, its contact.created event included", async () => {
+    const t = await tenantWith100Fields();
+    await updateMetadata(t, { field_0: "warm" });
+    let id = "";
+    const cost = await measure(async () => {
+      const res = await postJson("/api/public/contact", t.apiKey, {
+        name: "Grace",
+        metadata: { field_1: "x" },
+      });
+      id = (await res.clone().json<{ id: string }>()).id;
+      return res;
+    });
+    expect(cost).toEqual({ status: 201, roundTrips: 1, llmCalls: 0, kv: "reads=0 writes=0" });
+    const events = await query<{ seq: string; type: string }>(
+      "SELECT seq, type FROM contact_events WHERE contact_id = $1",
+      [id],
+    );
+    expect(events).toEqual([{ seq: "1", type: "contact.created" }]);
+  });
+
+  it("each webhook endpoint route costs 1 round trip", async () => {
+    const t = await seedTenant();
+    const headers = { "x-api-key": t.apiKey };
+    let id = "";
+    const create = await measure(async () => {
+      const res = await postJson("/api/public/webhook-endpoints", t.apiKey, {
+        url: "http://127.0.0.1:9/hook",
+      });
+      id = (await res.clone().json<{ id: string }>()).id;
+      return res;
+    });
+    expect(create).toMatchObject({ status: 201, roundTrips: 1 });
+    expect(await measure(() => call("/api/public/webhook-endpoints", { headers }))).toMatchObject({
+      status: 200,
+      roundTrips: 1,
+    });
+    expect(
+      await measure(() => call(`/api/public/webhook-endpoints/${id}/deliveries`, { headers })),
+    ).toMatchObject({ status: 200, roundTrips: 1 });
+    expect(
+      await measure(() =>
+        call(`/api/public/webhook-endpoints/${id}/deliveries/${crypto.randomUUID()}/retry`, {
+          method: "POST",
+          headers,
+        }),
+      ),
+    ).toMatchObject({ status: 404, roundTrips: 1 });
+    expect(
+      await measure(() => call(`/api/public/webhook-endpoints/${id}`, { method: "DELETE", headers })),
+    ).toMatchObject({ status: 200, roundTrips: 1 });
   });
 });

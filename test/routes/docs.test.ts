@@ -20,6 +20,10 @@ describe("documentation", () => {
       "/api/public/custom-fields/{key}",
       "/api/public/custom-fields/{key}/aliases/{alias}",
       "/api/public/usage",
+      "/api/public/webhook-endpoints",
+      "/api/public/webhook-endpoints/{id}",
+      "/api/public/webhook-endpoints/{id}/deliveries",
+      "/api/public/webhook-endpoints/{id}/deliveries/{deliveryId}/retry",
       "/api/webhooks/{token}",
     ]);
     const update = doc.paths["/api/public/contact/{aiContactId}/update-metadata"]?.post;

@@ -35,8 +35,9 @@ export function identityCtes(tenantId: string, claims: readonly IdentityClaim[])
   }
   const rows = claims.map((c) => ({ r: c.ref, e: c.email, p: c.phone, n: c.name, o: c.onlyNew ?? false }));
   const made = (arbiter: "email" | "phone"): SQL => sql`
-    INSERT INTO contacts AS c (id, tenant_id, name, email, phone)
-    SELECT DISTINCT ON (${arbiter === "email" ? sql`s.ek` : sql`s.pk`}) s.r, auth.tenant_id, s.n, s.e, s.p
+    -- event_seq 1: a created contact's contact.created event (outbox.ts).
+    INSERT INTO contacts AS c (id, tenant_id, name, email, phone, event_seq)
+    SELECT DISTINCT ON (${arbiter === "email" ? sql`s.ek` : sql`s.pk`}) s.r, auth.tenant_id, s.n, s.e, s.p, 1
     FROM ident_seen s, auth
     WHERE s.by_email IS NULL AND s.by_phone IS NULL
       AND ${arbiter === "email" ? sql`s.ek IS NOT NULL` : sql`s.ek IS NULL AND s.pk IS NOT NULL`}

@@ -12,6 +12,7 @@ import {
   identityCtes,
   identityOutcomes,
 } from "./identity-sql";
+import { OUTBOX_IDS_COLUMN, updateOutboxCtes } from "./outbox";
 import { asUuid, authCte, Count, isUniqueViolation, jsonParam, Refused, run, Timestamp } from "./sql";
 import { spendColumn, spendCte, spendOf, usageCte } from "./usage-sql";
 
@@ -43,6 +44,7 @@ const ResultSchema = z.object({
   idempotency: z.unknown(),
   llm_spend: z.unknown(),
   identified: IdentifiedSchema,
+  event_ids: z.array(z.string()),
 });
 
 const NotFoundReasonSchema = z.object({ code: z.literal("NOT_FOUND") });
@@ -68,8 +70,8 @@ const LimitReasonSchema = z.object({
  *   -> taught: learned aliases, first claim wins -> bumped: the version, when anything changed
  *   -> resolved: each value under the definition that owns its name -> upserted / cleared
  *   -> activity: one row per contact, old values joined through a jsonb object (linear, not
- *      key x key), each change built before the ordered aggregate sorts them -> the rows of the
- *      response. test/routes/key-scaling.test.ts holds the plan to that (EXPLAIN ANALYZE).
+ *      key x key), each change built before the ordered aggregate sorts them -> the outbox: change events of the
+ *      contacts whose values changed (outbox.ts) -> the rows of the response. test/routes/key-scaling.test.ts holds the plan to that (EXPLAIN ANALYZE).
  *
  * Past the definition limit the statement refuses itself (`refuse()`): nothing at all is written.
  * So does a single-contact request whose contact is missing (`requireContacts`: a 404 leaves no
@@ -116,11 +118,12 @@ export function createMetadataStore(db: Database): MetadataStore {
         ),
         born AS (
           -- Contacts created by this request (ids chosen by the caller), with their values.
-          INSERT INTO contacts (id, tenant_id, name, email, phone)
-          SELECT b.id, auth.tenant_id, b.name, b.email, b.phone
+          -- event_seq 1: their contact.created event (outbox.ts).
+          INSERT INTO contacts (id, tenant_id, name, email, phone, event_seq)
+          SELECT b.id, auth.tenant_id, b.name, b.email, b.phone, 1
           FROM jsonb_to_recordset(${jsonParam(create)}) AS b(id uuid, name text, email text, phone text), auth
           WHERE EXISTS (SELECT 1 FROM go)
-          RETURNING id, tenant_id, name, email, phone, created_at, updated_at
+          RETURNING id, tenant_id, name, email, phone, created_at, updated_at, event_seq
         ),
         ${identityCtes(caller.tenantId, identify)},
         locked AS (
@@ -267,9 +270,10 @@ export function createMetadataStore(db: Database): MetadataStore {
           FROM target t JOIN changes ch ON ch.c = t.id
           RETURNING id
         ),
+        ${updateOutboxCtes(requestId)},
         ${usageCte(usage, served, {
           fields: sql`(SELECT count(*) FROM upserted) + (SELECT count(*) FROM cleared)`,
-          contacts: sql`(SELECT count(*) FROM born)`,
+          contacts: sql`(SELECT count(*) FROM born) + (SELECT count(*) FROM identified WHERE created)`,
         })}
         SELECT
           EXISTS (SELECT 1 FROM auth) AS authorized,
@@ -298,7 +302,8 @@ export function createMetadataStore(db: Database): MetadataStore {
           CASE WHEN ${requireContacts}::boolean AND (${served}) AND (SELECT count(*) FROM target) < ${contacts.length}
             THEN refuse('{"code": "NOT_FOUND"}'::jsonb) ELSE true END AS all_found,
           ${claimColumn(idempotency)} AS idempotency,
-          ${spendColumn(usage)} AS llm_spend
+          ${spendColumn(usage)} AS llm_spend,
+          ${OUTBOX_IDS_COLUMN} AS event_ids
       `,
         );
       } catch (err) {
@@ -374,6 +379,7 @@ export function createMetadataStore(db: Database): MetadataStore {
           return found.has(id) ? (byContact.get(id) ?? []) : null;
         }),
         identified,
+        eventIds: result.event_ids,
       };
     },
   };

@@ -1,0 +1,200 @@
+// The webhook endpoint routes: registration, URL rules, listing, deletion, tenant isolation.
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { createApp } from "../../src/app";
+import type { Bindings } from "../../src/env";
+import type { CreatedWebhookEndpoint, EventDelivery, WebhookEndpoint } from "../../src/services/ports";
+import { call, seedTenant, type TenantFixture, tamperedKey, updateMetadata } from "../harness";
+import { createEndpoint, deliveries, registerHook, waitFor } from "./helpers";
+
+const list = async (t: TenantFixture) =>
+  (await call("/api/public/webhook-endpoints", { headers: { "x-api-key": t.apiKey } })).json<
+    WebhookEndpoint[]
+  >();
+
+const remove = (t: TenantFixture, id: string) =>
+  call(`/api/public/webhook-endpoints/${id}`, { method: "DELETE", headers: { "x-api-key": t.apiKey } });
+
+const retry = (t: TenantFixture, endpointId: string, deliveryId: string) =>
+  call(`/api/public/webhook-endpoints/${endpointId}/deliveries/${deliveryId}/retry`, {
+    method: "POST",
+    headers: { "x-api-key": t.apiKey },
+  });
+
+/** The API Worker as deployed: without the local-config variable that the tests and `npm run dev` set. */
+async function createInProduction(t: TenantFixture, url: string): Promise<Response> {
+  const production: Bindings = { ...(env as unknown as Bindings), LOCAL_ALLOW_LOOPBACK_WEBHOOKS: undefined };
+  const ctx = createExecutionContext();
+  const res = await createApp().fetch(
+    new Request("http://api.test/api/public/webhook-endpoints", {
+      method: "POST",
+      headers: { "x-api-key": t.apiKey, "content-type": "application/json" },
+      body: JSON.stringify({ url }),
+    }),
+    production,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+describe("POST /api/public/webhook-endpoints", () => {
+  it("registers an endpoint and shows its Standard Webhooks secret once", async () => {
+    const t = await seedTenant();
+    const res = await createEndpoint(t, {
+      url: "https://hooks.example.com/contacts",
+      fields: ["leadScore", "plan", "plan"],
+      description: "CRM sync",
+    });
+    expect(res.status).toBe(201);
+    const created = await res.json<CreatedWebhookEndpoint>();
+    expect(created).toMatchObject({
+      url: "https://hooks.example.com/contacts",
+      events: ["contact.created", "contact.metadata_updated"],
+      // Stored as keys are: snake_case, once each.
+      fields: ["lead_score", "plan"],
+      description: "CRM sync",
+    });
+    expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    expect(atob(created.secret.slice("whsec_".length))).toHaveLength(32);
+
+    const listed = await list(t);
+    expect(listed).toEqual([
+      {
+        id: created.id,
+        url: created.url,
+        events: created.events,
+        fields: created.fields,
+        description: "CRM sync",
+        created_at: created.created_at,
+      },
+    ]);
+    expect(JSON.stringify(listed)).not.toContain("whsec_");
+  });
+
+  it("subscribes to the event types named, and hears every field by default", async () => {
+    const t = await seedTenant();
+    const res = await createEndpoint(t, { url: "https://hooks.example.com/x", events: ["contact.created"] });
+    expect(await res.json()).toMatchObject({ events: ["contact.created"], fields: null, description: null });
+  });
+
+  it.each([
+    ["no url", {}],
+    ["an unknown event type", { url: "https://hooks.example.com/x", events: ["contact.deleted"] }],
+    ["no event types", { url: "https://hooks.example.com/x", events: [] }],
+    ["a field that is no key", { url: "https://hooks.example.com/x", fields: ["!!!"] }],
+    ["not a URL", { url: "hooks.example.com/x" }],
+    ["credentials in the URL", { url: "https://user:pass@hooks.example.com/x" }],
+  ])("refuses %s (400)", async (_, body) => {
+    const t = await seedTenant();
+    expect((await createEndpoint(t, body)).status).toBe(400);
+    expect(await list(t)).toEqual([]);
+  });
+
+  it.each([
+    "http://hooks.example.com/x",
+    "https://10.0.0.8/x",
+    "https://192.168.1.1/x",
+    "https://169.254.169.254/latest/meta-data",
+    "https://[fe80::1]/x",
+    "https://[::ffff:127.0.0.1]/x",
+    "https://metadata.google.internal/x",
+    "https://printer.local/x",
+    "http://10.0.0.8/x",
+  ])("refuses a URL that is not public https, even under local config: %s", async (url) => {
+    const t = await seedTenant();
+    const res = await createEndpoint(t, { url });
+    expect(res.status).toBe(400);
+    expect((await res.json<{ error: { message: string } }>()).error.message).toMatch(/^url: /);
+  });
+
+  it("allows http to 127.0.0.1 and localhost under local config only", async () => {
+    const t = await seedTenant();
+    expect((await createEndpoint(t, { url: "http://127.0.0.1:9999/hook" })).status).toBe(201);
+    expect((await createEndpoint(t, { url: "http://localhost:9999/hook" })).status).toBe(201);
+    expect((await createInProduction(t, "http://127.0.0.1:9999/hook")).status).toBe(400);
+    expect((await createInProduction(t, "https://127.0.0.1:9999/hook")).status).toBe(400);
+    expect((await createInProduction(t, "https://localhost/hook")).status).toBe(400);
+    expect((await createInProduction(t, "https://hooks.example.com/x")).status).toBe(201);
+  });
+
+  it(`allows at most 20 endpoints per tenant`, async () => {
+    const t = await seedTenant();
+    for (let i = 0; i < 20; i++) {
+      expect((await createEndpoint(t, { url: `https://hooks.example.com/${i}` })).status).toBe(201);
+    }
+    expect((await createEndpoint(t, { url: "https://hooks.example.com/21" })).status).toBe(400);
+    await remove(t, (await list(t))[0]?.id ?? "");
+    expect((await createEndpoint(t, { url: "https://hooks.example.com/21" })).status).toBe(201);
+  });
+});
+
+describe("DELETE /api/public/webhook-endpoints/{id}", () => {
+  it("removes the endpoint: unlisted, and its deliveries are gone from view", async () => {
+    const t = await seedTenant();
+    const { endpoint } = await registerHook(t);
+    const res = await remove(t, endpoint.id);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ id: endpoint.id, deleted: true });
+    expect(await list(t)).toEqual([]);
+    expect((await remove(t, endpoint.id)).status).toBe(404);
+    const gone = await call(`/api/public/webhook-endpoints/${endpoint.id}/deliveries`, {
+      headers: { "x-api-key": t.apiKey },
+    });
+    expect(gone.status).toBe(404);
+  });
+
+  it("a malformed id is a 404", async () => {
+    const t = await seedTenant();
+    expect((await remove(t, "not-a-uuid")).status).toBe(404);
+  });
+});
+
+describe("tenant isolation", () => {
+  it("another tenant's endpoint, deliveries and retries are 404s and stay untouched", async () => {
+    const a = await seedTenant("tenant a");
+    const b = await seedTenant("tenant b");
+    const hookA = await registerHook(a);
+    await registerHook(b);
+    // A delivery of tenant a, to have an id to try.
+    expect((await updateMetadata(a, { plan: "pro" })).status).toBe(200);
+    const [delivery] = await waitFor(
+      () => deliveries(a, hookA.endpoint.id),
+      (d: EventDelivery[]) => d.length === 1,
+    );
+    const deliveryId = delivery?.id ?? "";
+
+    expect((await list(b)).map((e) => e.id)).not.toContain(hookA.endpoint.id);
+    const asB = { headers: { "x-api-key": b.apiKey } };
+    expect((await call(`/api/public/webhook-endpoints/${hookA.endpoint.id}/deliveries`, asB)).status).toBe(
+      404,
+    );
+    expect((await retry(b, hookA.endpoint.id, deliveryId)).status).toBe(404);
+    // b's own endpoint with a's delivery id: still nothing of a's.
+    const [ownB] = await list(b);
+    expect((await retry(b, ownB?.id ?? "", deliveryId)).status).toBe(404);
+    expect((await remove(b, hookA.endpoint.id)).status).toBe(404);
+    expect((await list(a)).map((e) => e.id)).toEqual([hookA.endpoint.id]);
+  });
+
+  it("a forged key is refused by every route (401)", async () => {
+    const t = await seedTenant();
+    const { endpoint } = await registerHook(t);
+    const forged = { ...t, apiKey: tamperedKey(t.apiKey) };
+    expect((await createEndpoint(forged, { url: "https://hooks.example.com/x" })).status).toBe(401);
+    expect(
+      (await call("/api/public/webhook-endpoints", { headers: { "x-api-key": forged.apiKey } })).status,
+    ).toBe(401);
+    expect((await remove(forged, endpoint.id)).status).toBe(401);
+    expect(
+      (
+        await call(`/api/public/webhook-endpoints/${endpoint.id}/deliveries`, {
+          headers: { "x-api-key": forged.apiKey },
+        })
+      ).status,
+    ).toBe(401);
+    expect((await retry(forged, endpoint.id, crypto.randomUUID())).status).toBe(401);
+    expect(await list(t)).toHaveLength(1);
+  });
+});
