@@ -6,6 +6,7 @@ import { dirname } from "node:path";
 import { pathToFileURL } from "node:url";
 import { buildOpenApiDocument } from "../src/openapi/build-document";
 import { ROUTE_SPECS } from "../src/routes";
+import { buildAssets } from "./lib/assets";
 
 const DESCRIPTION = [
   "Attach any data to a contact with one call; it lands in the right custom field as a string.",
@@ -25,9 +26,9 @@ const DESCRIPTION = [
 
 /**
  * The OpenAPI document, from the same zod schemas the handlers validate with. It is built at
- * build time (`npm run openapi` -> src/generated/openapi.json, checked by a test), so the Worker
- * ships the JSON and not the schema-to-JSON-Schema converter, and the Worker's modules never
- * import the list of routes to describe them.
+ * build time (`npm run openapi` -> src/generated/openapi.json, checked by a test) and served as a
+ * static asset (scripts/lib/assets.ts), so the Worker ships neither the schema-to-JSON-Schema
+ * converter nor the JSON, and the Worker's modules never import the list of routes to describe them.
  */
 export function buildDocument(): object {
   return buildOpenApiDocument(ROUTE_SPECS, {
@@ -104,6 +105,8 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split("/").pop()
   mkdirSync(dirname(DOCUMENT_PATH), { recursive: true });
   writeFileSync(DOCUMENT_PATH, document);
   console.log(`wrote ${DOCUMENT_PATH}`);
+  // The Worker serves it as a static asset: a running `npm run dev` picks the new one up.
+  await buildAssets();
   mkdirSync(dirname(TYPES_PATH), { recursive: true });
   writeFileSync(TYPES_PATH, await typesText(document));
   console.log(`wrote ${TYPES_PATH}`);

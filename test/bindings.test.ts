@@ -11,6 +11,7 @@ it("binds exactly wrangler.toml's bindings and the test settings, nothing from .
       .sort(),
   ).toEqual([
     "API_KEY_RATE_LIMITER",
+    "ASSETS",
     "CHECK_RESPONSES",
     "CLIENT_RATE_LIMITER",
     "DATABASE_URL",

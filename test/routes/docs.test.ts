@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import generated from "../../src/generated/openapi.json";
 import { call } from "../harness";
 
 describe("documentation", () => {
@@ -117,5 +118,16 @@ describe("methods and the root", () => {
     const res = await call("/api/public/custom-fields");
     expect(res.status).toBe(401);
     expect(res.headers.get("www-authenticate")).toContain("x-api-key");
+  });
+});
+
+describe("the OpenAPI document as a static asset", () => {
+  // Not in the Worker's bundle: scripts/lib/assets.ts copies src/generated/openapi.json (whose
+  // freshness test/node/openapi-document.test.ts checks) into the assets, and the route serves it.
+  it("serves exactly the document npm run openapi generated, as JSON", async () => {
+    const res = await call("/openapi.json");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual(generated);
   });
 });
