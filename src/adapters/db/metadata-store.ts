@@ -85,20 +85,26 @@ export function createMetadataStore(db: Database): MetadataStore {
       const { caller, requestId, items, newDefinitions, learnedAliases, deliveryId, create = [] } = input;
       const { idempotency, usage = null, requireContacts = false } = input;
       const { identify = [] } = input;
+      // Each write after the ones the plan folded into it (FieldWrite.beaten), so the statement's
+      // fold (the highest position per contact and key) picks the write the plan picked.
       const writes = items.flatMap(({ contactId, writes }, item) =>
-        writes.map((w, position) => ({
-          o: item * 1_000_000 + position,
-          c: asUuid(contactId),
-          k: w.key,
-          v: w.value,
-          d: w.definitionId,
-          s: w.sourceKey,
-          m: w.matchedBy,
-        })),
+        writes
+          .flatMap((w) => [...(w.beaten ?? []), w])
+          .map((w, position) => ({
+            o: item * 1_000_000 + position,
+            c: asUuid(contactId),
+            k: w.key,
+            v: w.value,
+            d: w.definitionId,
+            s: w.sourceKey,
+            m: w.matchedBy,
+            n: w.check?.name ?? null,
+            e: w.check?.named ?? null,
+            nd: w.check?.newId ?? null,
+          })),
       );
       const contacts = items.map((item) => asUuid(item.contactId));
       const delivery = deliveryId ?? null;
-      const proposes = newDefinitions.length > 0 || learnedAliases.length > 0;
       // Authorized, the key (if any) claimed now, and not a webhook delivery applied before.
       const served = sql`EXISTS (SELECT 1 FROM go) AND (${delivery}::text IS NULL OR EXISTS (SELECT 1 FROM delivery))`;
 
@@ -149,17 +155,41 @@ export function createMetadataStore(db: Database): MetadataStore {
           UNION ALL
           ${identifiedTargets}
         ),
-        input AS (
+        sent AS (
           -- Items of an identity claim name it by its ref until the statement knows the contact.
-          SELECT i.o, COALESCE(idn.id, i.c) AS c, i.k, i.v, i.d, i.s, i.m
-          FROM jsonb_to_recordset(${jsonParam(writes)}) AS i(o bigint, c uuid, k text, v text, d uuid, s text, m text)
+          SELECT i.o, COALESCE(idn.id, i.c) AS c, i.k, i.v, i.d, i.s, i.m, i.n, i.e, i.nd
+          FROM jsonb_to_recordset(${jsonParam(writes)})
+            AS i(o bigint, c uuid, k text, v text, d uuid, s text, m text, n text, e boolean, nd uuid)
           LEFT JOIN identified idn ON idn.ref = i.c
           WHERE COALESCE(idn.id, i.c) IN (SELECT id FROM target)
+        ),
+        checked AS (
+          -- The ledger, not the projection the request was planned with (it may be older), decides
+          -- where a deterministic match goes: the name's owner now (an alias moved to another field
+          -- lands there), or, when the ledger no longer has the name (it was un-learned or renamed)
+          -- or the definition (deleted), a new text field under the key, as a fresh view would make.
+          -- One primary-key probe per key, and one more only for a match the ledger cannot name.
+          SELECT s.*, fn.definition_id AS owner_id, fn.definition_key AS owner_key, fn.kind AS owner_kind,
+            s.n IS NOT NULL AND fn.definition_id IS NULL AND (s.e OR d.id IS NULL OR d.deleted_at IS NOT NULL) AS gone
+          FROM sent s
+          LEFT JOIN auth ON true
+          LEFT JOIN field_names fn ON s.n IS NOT NULL AND fn.tenant_id = auth.tenant_id AND fn.name = s.n
+          LEFT JOIN field_definitions d ON s.n IS NOT NULL AND fn.name IS NULL AND NOT s.e AND d.id = s.d
+        ),
+        input AS (
+          SELECT c.o, c.c, c.v, c.s, c.gone,
+            CASE WHEN c.owner_id IS NOT NULL THEN c.owner_key WHEN c.gone THEN c.n ELSE c.k END AS k,
+            CASE WHEN c.owner_id IS NOT NULL THEN c.owner_id WHEN c.gone THEN c.nd ELSE c.d END AS d,
+            CASE WHEN c.owner_id IS NOT NULL THEN CASE WHEN c.owner_kind = 'alias' THEN 'alias' ELSE 'exact' END
+                 WHEN c.gone THEN 'new' ELSE c.m END AS m
+          FROM checked c
         ),
         proposed AS (
           -- Only keys that some found contact actually sets: a 404 item creates nothing.
           SELECT DISTINCT p.id, p.key FROM jsonb_to_recordset(${jsonParam(newDefinitions)}) AS p(id uuid, key text)
           WHERE p.key IN (SELECT k FROM input WHERE m = 'new' AND v IS NOT NULL)
+          UNION
+          SELECT i.d, i.k FROM input i WHERE i.gone AND i.v IS NOT NULL
         ),
         teach AS (
           SELECT DISTINCT ON (a.name) a.name, a.definition_id
@@ -170,7 +200,7 @@ export function createMetadataStore(db: Database): MetadataStore {
         gate AS (
           SELECT t.id, t.definitions_version, t.definition_count, t.definition_limit
           FROM tenants t JOIN auth ON t.id = auth.tenant_id
-          WHERE ${proposes}::boolean AND (EXISTS (SELECT 1 FROM proposed) OR EXISTS (SELECT 1 FROM teach))
+          WHERE EXISTS (SELECT 1 FROM proposed) OR EXISTS (SELECT 1 FROM teach)
             -- Every contact is locked (and created by identity) before the tenant, in every
             -- statement: two statements never wait for each other in opposite orders.
             AND (SELECT count(*) FROM target) >= 0

@@ -27,6 +27,11 @@ export type MatchedBy = "exact" | "alias" | "synonym";
 export interface DefinitionMatch<D extends MatchableDefinition = MatchableDefinition> {
   definition: D;
   matchedBy: MatchedBy;
+  /**
+   * Matched by one of the definition's names itself (its key, label or an alias, canonical): a
+   * name the ledger holds too, so the update statement can check the match against it.
+   */
+  byName?: true;
 }
 
 /**
@@ -77,7 +82,7 @@ export function indexDefinitions<D extends MatchableDefinition>(definitions: rea
         tier === "key" ? names.slice(0, 1) : tier === "label" ? names.slice(1, 2) : names.slice(2);
       for (const { name, kind } of inTier) {
         if (name !== "" && !exact.has(name)) {
-          exact.set(name, { definition, matchedBy: kind });
+          exact.set(name, { definition, matchedBy: kind, byName: true });
         }
       }
     });

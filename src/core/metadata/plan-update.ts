@@ -35,6 +35,19 @@ export interface FieldWrite {
   sourceKey: string;
   matchedBy: MatchedBy;
   warning?: string;
+  /**
+   * For a deterministic match, what the update statement checks against the ledger, since the
+   * definitions it was planned with may be an older projection: the request's canonical key
+   * (`name`), whether the projection had it as a name of the definition (`named`), and the id of
+   * the new text field the key becomes if the ledger no longer has that name or definition.
+   */
+  check?: { name: string; named: boolean; newId: string };
+  /**
+   * Earlier fields of the request that the plan folded into this one (they matched the same
+   * definition). Sent to the statement before this write: where the ledger agrees they fold there
+   * too (the last one wins), where it sends one elsewhere (an older projection) it is not lost.
+   */
+  beaten?: FieldWrite[];
 }
 
 /** An item of the request after validation: its fields, or why it is refused on its own. */
@@ -137,6 +150,7 @@ export function matchItems(
 interface Target {
   definition: FieldDefinition;
   matchedBy: MatchedBy;
+  check?: FieldWrite["check"];
   /** A value the LLM already fitted to the type; otherwise the field's own value is formatted. */
   value?: string;
   warning?: string;
@@ -169,7 +183,14 @@ export function planUpdate(
       const match = item.matches.get(field);
       const mapped = match ? undefined : resolution.mapped.get(field.key);
       if (match) {
-        targets.set(field, match);
+        targets.set(field, {
+          ...match,
+          check: {
+            name: field.key,
+            named: match.byName === true,
+            newId: definitionIdFor(context.tenantId, field.key),
+          },
+        });
       } else if (mapped) {
         const own = askedItem.get(field.key) === item.index && mapped.value !== null;
         targets.set(field, {
@@ -231,7 +252,15 @@ function foldByDefinition(
   fields: readonly NormalizedField[],
   targets: ReadonlyMap<NormalizedField, Target>,
 ): FieldWrite[] {
-  const folded = new Map<string, { field: NormalizedField; target: Target; beaten: string[] }>();
+  const folded = new Map<
+    string,
+    {
+      field: NormalizedField;
+      target: Target;
+      beaten: string[];
+      losers: { field: NormalizedField; target: Target }[];
+    }
+  >();
   for (const field of fields) {
     const target = targets.get(field);
     if (!target) {
@@ -242,39 +271,54 @@ function foldByDefinition(
     folded.delete(key);
     // Appended in place (as in normalizeEntries): copying at each repetition was quadratic.
     const beaten = earlier ? earlier.beaten : [];
+    const losers = earlier ? earlier.losers : [];
     if (earlier) {
       beaten.push(earlier.field.sourceKey);
+      losers.push({ field: earlier.field, target: earlier.target });
     }
     for (const overridden of field.overrides) {
       beaten.push(overridden);
     }
-    folded.set(key, { field, target, beaten });
+    folded.set(key, { field, target, beaten, losers });
   }
-  return [...folded.values()].map(({ field, target, beaten }) => {
-    const warnings: string[] = target.warning ? [target.warning] : [];
+  return [...folded.values()].map(({ field, target, beaten, losers }) => {
+    const { write, warnings } = writeOf(field, target);
     if (beaten.length > 0) {
       const names = [...beaten, field.sourceKey].map((k) => JSON.stringify(k)).join(", ");
       warnings.push(`keys ${names} all map to "${target.definition.key}"; the last one in the body was used`);
     }
-    let value = target.value ?? field.value;
-    if (value !== null) {
-      // A JSON number's "1.234" is a decimal, where the string "1.234" could be a thousand.
-      const fromJsonNumber = target.value === undefined && field.raw instanceof JsonNumber;
-      const formatted = formatValue(target.definition, value, { fromJsonNumber });
-      value = formatted.value;
-      if (formatted.warning) {
-        warnings.push(formatted.warning);
-      }
-    }
     return {
+      ...write,
+      ...(warnings.length > 0 ? { warning: warnings.join("; ") } : {}),
+      ...(losers.length > 0 ? { beaten: losers.map((l) => writeOf(l.field, l.target).write) } : {}),
+    };
+  });
+}
+
+/** One field's write to its target, its value formatted for the target's type. */
+function writeOf(field: NormalizedField, target: Target): { write: FieldWrite; warnings: string[] } {
+  const warnings: string[] = target.warning ? [target.warning] : [];
+  let value = target.value ?? field.value;
+  if (value !== null) {
+    // A JSON number's "1.234" is a decimal, where the string "1.234" could be a thousand.
+    const fromJsonNumber = target.value === undefined && field.raw instanceof JsonNumber;
+    const formatted = formatValue(target.definition, value, { fromJsonNumber });
+    value = formatted.value;
+    if (formatted.warning) {
+      warnings.push(formatted.warning);
+    }
+  }
+  return {
+    write: {
       key: target.definition.key,
       definitionId: target.definition.id,
       value,
       sourceKey: field.sourceKey,
       matchedBy: target.matchedBy,
-      ...(warnings.length > 0 ? { warning: warnings.join("; ") } : {}),
-    };
-  });
+      ...(target.check ? { check: target.check } : {}),
+    },
+    warnings,
+  };
 }
 
 /** Facts found in free text fill only fields the request did not set itself; the first one wins. */
