@@ -1,6 +1,13 @@
 import { parseArgs } from "node:util";
 import { connectPg, type PgSession } from "./pg-query";
-import { createApiKey, createTenant, isTenantId, revokeApiKey } from "./tenants";
+import {
+  createApiKey,
+  createTenant,
+  isDefinitionLimit,
+  isTenantId,
+  revokeApiKey,
+  setDefinitionLimit,
+} from "./tenants";
 import { isMonth, isTokenBudget, monthUsage, setLlmBudget } from "./usage";
 import { createWebhook, listWebhooks, revokeWebhook } from "./webhooks";
 
@@ -13,6 +20,7 @@ export const USAGE = `usage:
   npm run admin -- webhook revoke --webhook <token, prefix or id>
   npm run admin -- tenant set-llm-budget --tenant <tenant id> --tokens <tokens per UTC month, or none>
   npm run admin -- tenant usage --tenant <tenant id> --month <YYYY-MM>
+  npm run admin -- tenant set-limit --tenant <tenant id> --definitions <custom field definitions, default 10000>
   npm run admin -- --help
 Uses DATABASE_URL when set, else the database of a running \`npm run dev\`.`;
 
@@ -24,7 +32,7 @@ export class UsageError extends Error {}
 /** A failure the person can act on (no database, unknown tenant): one line, exit 1. */
 export class AdminError extends Error {}
 
-type Option = "name" | "tenant" | "key" | "webhook" | "signing-secret" | "tokens" | "month";
+type Option = "name" | "tenant" | "key" | "webhook" | "signing-secret" | "tokens" | "month" | "definitions";
 
 const COMMANDS: Record<string, { required: Option[]; optional?: Option[] }> = {
   "tenant create": { required: ["name"] },
@@ -35,6 +43,7 @@ const COMMANDS: Record<string, { required: Option[]; optional?: Option[] }> = {
   "webhook revoke": { required: ["webhook"] },
   "tenant set-llm-budget": { required: ["tenant", "tokens"] },
   "tenant usage": { required: ["tenant", "month"] },
+  "tenant set-limit": { required: ["tenant", "definitions"] },
 };
 
 export type Invocation =
@@ -89,6 +98,11 @@ export function parseInvocation(argv: readonly string[]): Invocation {
       `--tokens must be a whole number of tokens per UTC month (0 or more) or "none", got ${JSON.stringify(options.tokens)}`,
     );
   }
+  if (options.definitions !== undefined && !isDefinitionLimit(options.definitions)) {
+    throw new UsageError(
+      `--definitions must be a whole number of custom field definitions (0 to 20000), got ${JSON.stringify(options.definitions)}`,
+    );
+  }
   if (options.month !== undefined && !isMonth(options.month)) {
     throw new UsageError(`--month must be YYYY-MM, got ${JSON.stringify(options.month)}`);
   }
@@ -113,6 +127,7 @@ function parse(argv: readonly string[]) {
       "signing-secret": { type: "string" },
       tokens: { type: "string" },
       month: { type: "string" },
+      definitions: { type: "string" },
     },
   });
 }
@@ -211,6 +226,9 @@ export async function runCommand(
       }
       case "tenant set-llm-budget":
         print(JSON.stringify(await setLlmBudget(query, tenant, options.tokens ?? "")));
+        return;
+      case "tenant set-limit":
+        print(JSON.stringify(await setDefinitionLimit(query, tenant, Number(options.definitions))));
         return;
       case "tenant usage":
         print(JSON.stringify(await monthUsage(query, tenant, options.month ?? "")));

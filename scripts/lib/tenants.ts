@@ -63,3 +63,33 @@ export async function revokeApiKey(query: Query, keyOrPrefix: string): Promise<{
   }
   return { revoked: rows.map((r) => r.prefix) };
 }
+
+/**
+ * The most a tenant's limit may be set to: every definition rides in the tenant's KV projection and
+ * in each isolate's memory, and the benchmark measures matching up to 10,000 (the default).
+ */
+export const MAX_DEFINITION_LIMIT = 20_000;
+
+/** `--definitions`: a whole number from 0 to MAX_DEFINITION_LIMIT. */
+export const isDefinitionLimit = (value: string): boolean =>
+  /^\d{1,6}$/.test(value) && Number(value) <= MAX_DEFINITION_LIMIT;
+
+/**
+ * The tenant's custom field definition limit. Read by the statements that create definitions (they
+ * refuse past it with a 422), so it holds from the next request on; lowering it below the current
+ * count deletes nothing, it only stops new definitions.
+ */
+export async function setDefinitionLimit(
+  query: Query,
+  tenantId: string,
+  limit: number,
+): Promise<{ tenant_id: string; definition_limit: number; definition_count: number }> {
+  const [row] = await query<{ definition_count: number }>(
+    "UPDATE tenants SET definition_limit = $2 WHERE id = $1 RETURNING definition_count",
+    [tenantId, limit],
+  );
+  if (!row) {
+    throw new Error(`no tenant ${tenantId}`);
+  }
+  return { tenant_id: tenantId, definition_limit: limit, definition_count: Number(row.definition_count) };
+}
