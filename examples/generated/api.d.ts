@@ -263,7 +263,7 @@ export interface paths {
         put?: never;
         /**
          * Register a URL to receive contact change events
-         * @description Every committed change then reaches the URL as a Standard Webhooks POST: `{"type", "timestamp", "data": {"contact_id", "sequence", "changes": [{key, old_value, new_value}], "actor", "request_id"}}` (contact.created adds `data.contact`, and its `changes` are the metadata the contact was created with) with webhook-id, webhook-timestamp and webhook-signature headers. Failed deliveries (5xx, 408, 429, timeouts) are retried for about 27 hours with the same webhook-id; another 4xx fails at once. An endpoint hears events committed after it was registered; a tenant may have 20. The URL must be https to a public address (checked again before every attempt). Unknown body properties are refused.
+         * @description Every committed change then reaches the URL as a Standard Webhooks POST: `{"type", "timestamp", "data": {"contact_id", "sequence", "changes": [{key, old_value, new_value}], "actor", "request_id"}}` (contact.created adds `data.contact`, and its `changes` are the metadata the contact was created with) with webhook-id, webhook-timestamp and webhook-signature headers. Failed deliveries (5xx, 408, 429, timeouts) are retried for about 27 hours with the same webhook-id; another 4xx fails at once. An endpoint hears events committed after it was registered; a tenant may have 20. The URL must be https to a public address (checked again before every attempt). Unknown body properties are refused. Send an Idempotency-Key to retry safely: a retry gets the first answer (the same endpoint and secret) instead of registering the URL twice.
          */
         post: operations["createWebhookEndpoint"];
         delete?: never;
@@ -2216,7 +2216,13 @@ export interface operations {
     createWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description Makes the request safe to retry (Stripe's contract): 1-255 printable ASCII characters, e.g. a UUID, scoped to the API key and kept 24 hours. The first request is processed; a later one with the same key, method, path and body gets the first answer again, byte for byte, with `Idempotent-Replayed: true`, and writes nothing. The same key with another request is a 422 (IDEMPOTENCY_KEY_REUSED). While the first answer is being stored, or a concurrent request holds the key, a 409 (IDEMPOTENCY_KEY_IN_USE) with Retry-After. Errors are not stored: a request that failed (400, 404, 422, 503...) can be retried with the same key and is processed.
+                 * @example 5c0f7d8e-3b1a-4c9d-9f2e-7a6b5c4d3e21
+                 */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2226,9 +2232,11 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Registered; the secret is shown only here. */
+            /** @description Registered; the secret is shown only here (and in a replay of this answer). */
             201: {
                 headers: {
+                    /** @description `true` when this is the stored first answer to an earlier request with the same Idempotency-Key. */
+                    "Idempotent-Replayed"?: "true";
                     [name: string]: unknown;
                 };
                 content: {
@@ -2253,6 +2261,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description The Idempotency-Key's first request was applied and its answer is not stored yet: retry after Retry-After (1 s). Without Retry-After, the answer was lost and will not come: the request was applied once; read the resource, or send a new key. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Body over 1 MiB, or a form with too many fields. */
             413: {
                 headers: {
@@ -2264,6 +2281,15 @@ export interface operations {
             };
             /** @description Unsupported content type. */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description The Idempotency-Key was used in the last 24 hours for another request (another method, path or body); nothing was written. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,7 +5,8 @@ import type { UpdatedField } from "../core/metadata/item-results";
 import type { MetadataEntry } from "../core/metadata/metadata-value";
 import type { UpdateItem } from "../core/metadata/plan-update";
 import type { Deps } from "./deps";
-import type { Caller, IdentityClaim, IdentityOutcome } from "./ports";
+import { identityConflict } from "./identity-conflict";
+import type { Caller, IdentityClaim } from "./ports";
 import { updateMetadata } from "./update-metadata";
 
 /** An item of a (bulk) update: a contact by its id, or by email and/or phone (found or created). */
@@ -17,21 +18,6 @@ export type ContactItem = { entries: readonly MetadataEntry[] } & (
 export type ContactItemResult =
   | { index: number; contactId: string | null; ok: true; created: boolean; fields: UpdatedField[] }
   | { index: number; contactId: string | null; ok: false; error: DomainError };
-
-export const UPSERT_ROUTE = "POST /api/public/contacts/upsert";
-
-function twoContacts(claim: IdentityClaim, outcome: IdentityOutcome): DomainError {
-  return new DomainError(
-    "CONFLICT",
-    `email ${claim.email} is contact ${outcome.byEmail} and phone ${claim.phone} is contact ${outcome.byPhone}: they name two different contacts; nothing was written`,
-    {
-      email: claim.email,
-      email_contact_id: outcome.byEmail,
-      phone: claim.phone,
-      phone_contact_id: outcome.byPhone,
-    },
-  );
-}
 
 /**
  * Items addressed by id or by identity, in ONE statement (updateMetadata): each identity item is
@@ -48,6 +34,8 @@ export async function updateContacts(
     items: readonly ContactItem[];
     /** The request's Idempotency-Key, claimed by the statement that writes. */
     idempotency?: IdempotencyClaim | undefined;
+    /** One contact (an upsert): its refusal (404, 409) refuses the statement, nothing written. */
+    requireContacts?: boolean;
   },
 ): Promise<ContactItemResult[]> {
   const results: (ContactItemResult | undefined)[] = [];
@@ -96,6 +84,7 @@ export async function updateContacts(
       items: sent.map((s) => s.item),
       identify: sent.flatMap((s) => (s.claim ? [s.claim] : [])),
       idempotency: input.idempotency,
+      requireContacts: input.requireContacts ?? false,
     });
     const identified = new Map(outcome.identified.map((o) => [o.ref, o]));
     for (const result of outcome.results) {
@@ -103,7 +92,7 @@ export async function updateContacts(
       const found = claim ? identified.get(claim.ref) : undefined;
       const contactId = claim ? (found?.id ?? null) : result.contactId;
       if (claim && found && found.id === null) {
-        results[index] = { index, contactId: null, ok: false, error: twoContacts(claim, found) };
+        results[index] = { index, contactId: null, ok: false, error: identityConflict(claim, found) };
       } else if (result.ok) {
         results[index] = {
           index,
@@ -146,6 +135,7 @@ export async function upsertContact(
     caller: input.caller,
     requestId: input.requestId,
     idempotency: input.idempotency,
+    requireContacts: true,
     items: [{ email: input.email, phone: input.phone, name: input.name, entries: input.entries }],
   });
   if (!result) {

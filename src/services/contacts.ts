@@ -5,7 +5,6 @@ import type { UpdatedField } from "../core/metadata/item-results";
 import type { MetadataEntry } from "../core/metadata/metadata-value";
 import { normalizeEntries } from "../core/metadata/normalize-entries";
 import { unauthenticated } from "./caller";
-import { UPSERT_ROUTE } from "./contacts-by-identity";
 import type { Deps } from "./deps";
 import type { Caller, Contact } from "./ports";
 import { updateMetadata } from "./update-metadata";
@@ -96,6 +95,7 @@ async function createIdentified(
     items: [{ contactId: id, entries: input.entries }],
     identify: [{ ref: id, ...input.contact, onlyNew: true }],
     idempotency: input.idempotency,
+    requireContacts: true,
   });
   const [claim] = outcome.identified;
   const [result] = outcome.results;
@@ -103,13 +103,8 @@ async function createIdentified(
     throw new Error("the contact's claim was not answered by its own statement");
   }
   if (!claim.contact) {
-    const field = claim.byEmail !== null ? "email" : "phone";
-    const existing = claim.byEmail ?? claim.byPhone;
-    throw new DomainError(
-      "CONFLICT",
-      `contact ${existing} already has this ${field}; to update it, use ${UPSERT_ROUTE} (it finds the contact by email or phone)`,
-      { field, ai_contact_id: existing, upsert: UPSERT_ROUTE },
-    );
+    // A claim that created nothing refused the statement (requireContacts): a 409 thrown above.
+    throw new Error("the contact's claim created no contact");
   }
   if (!result.ok) {
     throw result.error;

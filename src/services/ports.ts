@@ -42,6 +42,8 @@ export type ApplyOutcome =
   | { status: "limit_exceeded"; limit: number; count: number; keys: string[] }
   /** `requireContacts` and a contact is missing: the statement refused itself, nothing written. */
   | { status: "not_found" }
+  /** `requireContacts` and an identity claim was refused (a conflict): nothing written. */
+  | { status: "identity_refused"; identified: IdentityOutcome[] }
   /** The Idempotency-Key is held by an earlier request: nothing was written. */
   | { status: "claimed_earlier"; earlier: EarlierClaim; spend: TenantSpend | null }
   | {
@@ -345,9 +347,14 @@ export interface WebhookEndpointStore {
     endpoint: Omit<CreatedWebhookEndpoint, "id" | "created_at">;
     /** Live endpoints the tenant may have; past it nothing is written. */
     limit: number;
+    requestId: string;
+    /** Claimed by the statement; the insert is gated on the claim (adapters/db/idempotency-sql.ts). */
+    idempotency?: IdempotencyClaim | undefined;
   }): Promise<
     | { status: "unauthorized" }
     | { status: "limit_reached" }
+    /** The Idempotency-Key is held by an earlier request: nothing was written. */
+    | { status: "claimed_earlier"; earlier: EarlierClaim }
     | { status: "ok"; endpoint: CreatedWebhookEndpoint }
   >;
   list(caller: Caller): Promise<{ status: "unauthorized" } | { status: "ok"; endpoints: WebhookEndpoint[] }>;

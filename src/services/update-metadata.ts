@@ -16,6 +16,7 @@ import { keepDefinitionsCurrent, loadDefinitions } from "./definitions";
 import type { Deps } from "./deps";
 import { publishCommittedEvents } from "./events";
 import { answerEarlierClaim } from "./idempotency";
+import { identityConflict } from "./identity-conflict";
 import type { Caller, Contact, IdentityClaim, IdentityOutcome } from "./ports";
 import { addOwnSpend, llmAllowance, meterServed, noteSpend, recordRefusedSpend, usageRecord } from "./usage";
 
@@ -98,6 +99,16 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
       noteSpend(deps, caller.tenantId, applied.spend);
       meterServed(deps, caller, { requests: 0 });
       return answerEarlierClaim(applied.earlier, input.idempotency);
+    case "identity_refused": {
+      // A single contact named by email or phone that the statement refused (409): nothing written.
+      recordRefusedSpend(deps, caller, input.requestId);
+      const refused = applied.identified.find((o) => o.id === null);
+      const claim = input.identify?.find((c) => c.ref === refused?.ref);
+      if (!refused || !claim) {
+        throw new Error("an identity refusal without its claim");
+      }
+      throw identityConflict(claim, refused);
+    }
     case "not_found":
       recordRefusedSpend(deps, caller, input.requestId);
       throw new DomainError("NOT_FOUND", `contact ${sent[0]?.contactId ?? "?"} not found`);

@@ -3,9 +3,11 @@ import type { ContactEventType } from "../core/events/event-types";
 import { MAX_ENDPOINTS_PER_TENANT, subscriptionOf } from "../core/events/subscription";
 import { formatWebhookSecret, WEBHOOK_SECRET_BYTES } from "../core/events/webhook-secret";
 import { checkWebhookUrl } from "../core/events/webhook-url";
+import type { IdempotencyClaim } from "../core/idempotency/idempotency";
 import { unauthenticated } from "./caller";
 import type { Deps } from "./deps";
 import { publishAfterResponse } from "./events";
+import { answerEarlierClaim } from "./idempotency";
 import type { Caller, CreatedWebhookEndpoint, EventDelivery, WebhookEndpoint } from "./ports";
 
 // Webhook endpoints: where a tenant's systems hear about contact changes. Each operation is ONE
@@ -18,6 +20,9 @@ export async function createWebhookEndpoint(
   deps: Deps,
   input: {
     caller: Caller;
+    requestId: string;
+    /** A retry with the same key gets the first answer (the same endpoint and secret), not a second endpoint. */
+    idempotency?: IdempotencyClaim | undefined;
     url: string;
     events?: readonly ContactEventType[] | undefined;
     fields?: readonly string[] | undefined;
@@ -37,9 +42,14 @@ export async function createWebhookEndpoint(
       secret: formatWebhookSecret(deps.randomBytes(WEBHOOK_SECRET_BYTES)),
     },
     limit: MAX_ENDPOINTS_PER_TENANT,
+    requestId: input.requestId,
+    idempotency: input.idempotency,
   });
   if (created.status === "unauthorized") {
     throw unauthenticated(input.caller);
+  }
+  if (created.status === "claimed_earlier") {
+    return answerEarlierClaim(created.earlier, input.idempotency);
   }
   if (created.status === "limit_reached") {
     throw invalidInput(`a tenant may have at most ${MAX_ENDPOINTS_PER_TENANT} webhook endpoints`, {

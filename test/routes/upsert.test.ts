@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   activityRows,
+  call,
   fieldMap,
   ledger,
   postJson,
@@ -184,6 +185,49 @@ describe("POST /api/public/contacts/upsert", () => {
     expect(res.status).toBe(200);
     expect((await res.json<UpsertAnswer>()).id).toBe(oldest);
     expect(await fieldMap(later)).toEqual({});
+  });
+});
+
+describe("a refused identity with an Idempotency-Key", () => {
+  // A 409 is not an answer to replay: the statement refuses itself, so neither the key's claim nor a
+  // served request's usage row is left behind, and a retry with the same key is processed afresh.
+  it("claims nothing and counts no request, for an upsert naming two contacts and a POST /contact taken", async () => {
+    const t = await seedTenant();
+    expect((await upsert(t.apiKey, { email: "k@example.com", metadata: {} })).status).toBe(201);
+    expect((await upsert(t.apiKey, { phone: "+34600000009", metadata: {} })).status).toBe(201);
+    const served = () =>
+      count("SELECT coalesce(sum(requests), 0) AS n FROM usage_events WHERE tenant_id = $1", [t.tenantId]);
+    const before = await served();
+    const attempts = [
+      [
+        "/api/public/contacts/upsert",
+        { email: "k@example.com", phone: "+34600000009", metadata: { a: "1" } },
+      ],
+      ["/api/public/contact", { email: "K@example.com", metadata: { a: "1" } }],
+    ] as const;
+    for (const [path, body] of attempts) {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const res = await call(path, {
+          method: "POST",
+          headers: {
+            "x-api-key": t.apiKey,
+            "content-type": "application/json",
+            "idempotency-key": `refused-${path}`,
+          },
+          body: JSON.stringify(body),
+        });
+        expect(res.status, `${path} attempt ${attempt}`).toBe(409);
+        expect((await res.json<ErrorAnswer>()).error.code).toBe("CONFLICT");
+      }
+    }
+    expect(
+      await count(
+        "SELECT count(*) AS n FROM idempotency_keys k JOIN api_keys a ON a.id = k.api_key_id WHERE a.tenant_id = $1",
+        [t.tenantId],
+      ),
+    ).toBe(0);
+    expect(await served()).toBe(before);
+    expect(await count("SELECT count(*) AS n FROM contacts WHERE tenant_id = $1", [t.tenantId])).toBe(3);
   });
 });
 

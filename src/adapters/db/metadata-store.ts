@@ -47,7 +47,7 @@ const ResultSchema = z.object({
   event_ids: z.array(z.string()),
 });
 
-const NotFoundReasonSchema = z.object({ code: z.literal("NOT_FOUND") });
+const NotFoundReasonSchema = z.object({ code: z.literal("NOT_FOUND"), identified: IdentifiedSchema });
 
 const LimitReasonSchema = z.object({
   code: z.literal("DEFINITION_LIMIT_EXCEEDED"),
@@ -138,13 +138,16 @@ export function createMetadataStore(db: Database): MetadataStore {
           -- a history page never misses a row committed after it was read (see contact_activities.seq).
           -- Contacts named by email or phone are found (or created) first, whole, before any lock
           -- is taken: a statement waiting for another's new contact holds no contact.
+          -- The ids are a joined list, not an IN (subquery): when the lock waited for a writer
+          -- that updated the row (the outbox bumps event_seq), Postgres re-checks the row against
+          -- the query, and there a sub-select over the identity CTEs came back empty, so the row
+          -- was silently dropped (a 404 for a contact that exists). A joined row is kept as read.
           SELECT c.id, c.tenant_id
-          FROM contacts c JOIN auth ON auth.tenant_id = c.tenant_id
-          WHERE (SELECT count(*) FROM identified) >= 0
-            -- One list of ids (an OR of two would make it a scan of every contact).
-            AND c.id IN (SELECT jsonb_array_elements_text(${jsonParam(contacts)})::uuid
-              UNION ALL SELECT id FROM identified WHERE id IS NOT NULL)
-            AND (${delivery}::text IS NULL OR EXISTS (SELECT 1 FROM delivery)) AND EXISTS (SELECT 1 FROM go)
+          FROM (SELECT jsonb_array_elements_text(${jsonParam(contacts)})::uuid AS id
+                UNION SELECT id FROM identified WHERE id IS NOT NULL) w
+          JOIN contacts c ON c.id = w.id
+          JOIN auth ON auth.tenant_id = c.tenant_id
+          WHERE (${delivery}::text IS NULL OR EXISTS (SELECT 1 FROM delivery)) AND EXISTS (SELECT 1 FROM go)
           ORDER BY c.id
           FOR NO KEY UPDATE OF c
         ),
@@ -330,7 +333,7 @@ export function createMetadataStore(db: Database): MetadataStore {
               'count', g.definition_count, 'keys', (SELECT jsonb_agg(key ORDER BY key) FROM fresh))) END
            FROM gate g) AS within_limit,
           CASE WHEN ${requireContacts}::boolean AND (${served}) AND (SELECT count(*) FROM target) < ${contacts.length}
-            THEN refuse('{"code": "NOT_FOUND"}'::jsonb) ELSE true END AS all_found,
+            THEN refuse(jsonb_build_object('code', 'NOT_FOUND', 'identified', ${identifiedColumn})) ELSE true END AS all_found,
           ${claimColumn(idempotency)} AS idempotency,
           ${spendColumn(usage)} AS llm_spend,
           ${OUTBOX_IDS_COLUMN} AS event_ids
@@ -338,8 +341,13 @@ export function createMetadataStore(db: Database): MetadataStore {
         );
       } catch (err) {
         if (err instanceof Refused) {
-          if (z.safeParse(NotFoundReasonSchema, err.reason).success) {
-            return { status: "not_found" };
+          const notFound = z.safeParse(NotFoundReasonSchema, err.reason);
+          if (notFound.success) {
+            const identified = identityOutcomes(notFound.data.identified);
+            // A contact named by email or phone is missing only when its claim was refused.
+            return identified.some((i) => i.id === null)
+              ? { status: "identity_refused", identified }
+              : { status: "not_found" };
           }
           const reason = z.parse(LimitReasonSchema, err.reason);
           return { status: "limit_exceeded", limit: reason.limit, count: reason.count, keys: reason.keys };

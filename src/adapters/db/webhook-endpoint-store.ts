@@ -2,9 +2,10 @@ import { type SQL, sql } from "drizzle-orm";
 import * as z from "zod/mini";
 import { CONTACT_EVENT_TYPES } from "../../core/events/event-types";
 import { webhookMessageId } from "../../core/events/message-id";
-import type { EventDelivery, WebhookEndpointStore } from "../../services/ports";
+import type { CreatedWebhookEndpoint, EventDelivery, WebhookEndpointStore } from "../../services/ports";
 import type { Database } from "./client";
-import { asUuid, authCte, jsonParam, one, Timestamp } from "./sql";
+import { claimColumn, claimCte, earlierClaimOf } from "./idempotency-sql";
+import { asUuid, authCte, jsonParam, one, Refused, Timestamp } from "./sql";
 
 const EventTypeSchema = z.enum(CONTACT_EVENT_TYPES);
 
@@ -70,15 +71,18 @@ const DELIVERY_JSON = sql`jsonb_build_object('id', d.id, 'event_id', d.event_id,
 /** One statement per operation, each starting from the caller's credential (auth costs no round trip). */
 export function createWebhookEndpointStore(db: Database): WebhookEndpointStore {
   return {
-    async create({ caller, endpoint, limit }) {
-      const row = await one(
-        db,
-        z.object({
-          authorized: z.boolean(),
-          endpoint: z.nullable(z.extend(EndpointRowSchema, { secret: z.string() })),
-        }),
-        sql`
-        WITH ${authCte(caller)},
+    async create({ caller, endpoint, limit, requestId, idempotency }) {
+      let row: { authorized: boolean; endpoint: CreatedWebhookEndpoint | null; idempotency: unknown };
+      try {
+        row = await one(
+          db,
+          z.object({
+            authorized: z.boolean(),
+            endpoint: z.nullable(z.extend(EndpointRowSchema, { secret: z.string() })),
+            idempotency: z.unknown(),
+          }),
+          sql`
+        WITH ${authCte(caller)}, ${claimCte(idempotency, requestId)},
         live AS (
           SELECT count(*) AS n FROM webhook_endpoints e JOIN auth ON e.tenant_id = auth.tenant_id
           WHERE e.deleted_at IS NULL
@@ -90,18 +94,36 @@ export function createWebhookEndpointStore(db: Database): WebhookEndpointStore {
             CASE WHEN ${jsonParam(endpoint.fields)} = 'null'::jsonb THEN NULL
               ELSE ARRAY(SELECT jsonb_array_elements_text(${jsonParam(endpoint.fields)})) END,
             ${endpoint.description}, ${endpoint.secret}
-          FROM auth, live WHERE live.n < ${limit}
+          FROM auth, live WHERE live.n < ${limit} AND EXISTS (SELECT 1 FROM go)
           RETURNING *
         )
         SELECT
           EXISTS (SELECT 1 FROM auth) AS authorized,
-          (SELECT ${ENDPOINT_JSON} || jsonb_build_object('secret', e.secret) FROM created e) AS endpoint
+          (SELECT ${ENDPOINT_JSON} || jsonb_build_object('secret', e.secret) FROM created e) AS endpoint,
+          ${claimColumn(idempotency)} AS idempotency,
+          -- At the limit the statement refuses itself, so an Idempotency-Key claim is not kept for
+          -- a request that wrote nothing (its retry is processed afresh).
+          CASE WHEN EXISTS (SELECT 1 FROM go) AND NOT EXISTS (SELECT 1 FROM created)
+            THEN refuse('{"code": "ENDPOINT_LIMIT"}'::jsonb) ELSE true END AS within_limit
       `,
-      );
+        );
+      } catch (err) {
+        if (err instanceof Refused) {
+          return { status: "limit_reached" };
+        }
+        throw err;
+      }
       if (!row.authorized) {
         return { status: "unauthorized" };
       }
-      return row.endpoint ? { status: "ok", endpoint: row.endpoint } : { status: "limit_reached" };
+      const earlier = earlierClaimOf(row.idempotency);
+      if (earlier) {
+        return { status: "claimed_earlier", earlier };
+      }
+      if (!row.endpoint) {
+        throw new Error("the endpoint's statement created nothing and refused nothing");
+      }
+      return { status: "ok", endpoint: row.endpoint };
     },
 
     async list(caller) {
