@@ -1,7 +1,7 @@
 // The webhook endpoint routes: registration, URL rules, listing, deletion, tenant isolation.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import type { Bindings } from "../../src/env";
 import type { CreatedWebhookEndpoint, EventDelivery, WebhookEndpoint } from "../../src/services/ports";
@@ -127,6 +127,45 @@ describe("POST /api/public/webhook-endpoints", () => {
     expect((await createEndpoint(t, { url: "https://hooks.example.com/21" })).status).toBe(400);
     await remove(t, (await list(t))[0]?.id ?? "");
     expect((await createEndpoint(t, { url: "https://hooks.example.com/21" })).status).toBe(201);
+  });
+
+  it("with an Idempotency-Key, a retry gets the first endpoint and secret back and registers nothing more", async () => {
+    const t = await seedTenant();
+    const register = (key: string, url: string) =>
+      call("/api/public/webhook-endpoints", {
+        method: "POST",
+        headers: { "x-api-key": t.apiKey, "content-type": "application/json", "idempotency-key": key },
+        body: JSON.stringify({ url }),
+      });
+    const first = await register("endpoint-1", "https://hooks.example.com/once");
+    expect(first.status).toBe(201);
+    const created = await first.text();
+    await vi.waitFor(async () => {
+      const again = await register("endpoint-1", "https://hooks.example.com/once");
+      expect(again.status).toBe(201);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(await again.text()).toBe(created);
+    });
+    expect((await register("endpoint-1", "https://hooks.example.com/other")).status).toBe(422);
+    expect((await list(t)).map((e) => e.url)).toEqual(["https://hooks.example.com/once"]);
+  });
+
+  it("at the limit, a keyed request claims nothing: its retry is processed once there is room", async () => {
+    const t = await seedTenant();
+    for (let i = 0; i < 20; i++) {
+      expect((await createEndpoint(t, { url: `https://hooks.example.com/${i}` })).status).toBe(201);
+    }
+    const register = () =>
+      call("/api/public/webhook-endpoints", {
+        method: "POST",
+        headers: { "x-api-key": t.apiKey, "content-type": "application/json", "idempotency-key": "full" },
+        body: JSON.stringify({ url: "https://hooks.example.com/late" }),
+      });
+    expect((await register()).status).toBe(400);
+    await remove(t, (await list(t))[0]?.id ?? "");
+    const retried = await register();
+    expect(retried.status).toBe(201);
+    expect(retried.headers.get("idempotent-replayed")).toBeNull();
   });
 });
 
