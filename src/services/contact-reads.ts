@@ -7,6 +7,7 @@ import { ensureVerified, unauthenticated } from "./caller";
 import { loadDefinitions } from "./definitions";
 import type { Deps } from "./deps";
 import type { ActivityEntry, Caller, FoundContact } from "./ports";
+import { meterServed, usageRecord } from "./usage";
 
 export interface Page<T> {
   data: T[];
@@ -33,7 +34,14 @@ function positionOf(list: "activity" | "search", cursor: string | null | undefin
  */
 export async function contactActivity(
   deps: Deps,
-  input: { caller: Caller; contactId: string; limit: number; cursor?: string | null; key?: string | null },
+  input: {
+    caller: Caller;
+    requestId: string;
+    contactId: string;
+    limit: number;
+    cursor?: string | null;
+    key?: string | null;
+  },
 ): Promise<Page<Omit<ActivityEntry, "seq">>> {
   const before = positionOf("activity", input.cursor);
   let key: string | null = null;
@@ -49,6 +57,7 @@ export async function contactActivity(
     limit: input.limit + 1,
     before,
     key,
+    usage: usageRecord(deps, input.requestId),
   });
   if (found.status === "unauthorized") {
     throw unauthenticated(input.caller);
@@ -57,6 +66,7 @@ export async function contactActivity(
     throw new DomainError("NOT_FOUND", `contact ${input.contactId} not found`);
   }
   deps.isolate.verified.remember(input.caller.keyHash);
+  meterServed(deps, input.caller, { requests: 1 });
   const entries = found.entries.slice(0, input.limit);
   const last = entries.at(-1);
   return {
@@ -73,7 +83,13 @@ export async function contactActivity(
  */
 export async function searchContacts(
   deps: Deps,
-  input: { caller: Caller; filters: MetadataValue | undefined; limit: number; cursor?: string | null },
+  input: {
+    caller: Caller;
+    requestId: string;
+    filters: MetadataValue | undefined;
+    limit: number;
+    cursor?: string | null;
+  },
 ): Promise<Page<FoundContact>> {
   const parsed = parseFilters(input.filters);
   const after = positionOf("search", input.cursor);
@@ -88,11 +104,13 @@ export async function searchContacts(
     filters: planned,
     limit: input.limit + 1,
     after,
+    usage: usageRecord(deps, input.requestId),
   });
   if (found.status === "unauthorized") {
     throw unauthenticated(input.caller);
   }
   deps.isolate.verified.remember(input.caller.keyHash);
+  meterServed(deps, input.caller, { requests: 1 });
   const data = found.contacts.slice(0, input.limit);
   const last = data.at(-1);
   return {

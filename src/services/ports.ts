@@ -161,6 +161,8 @@ export interface ContactReadStore {
     limit: number;
     before: string | null;
     key: string | null;
+    /** Usage to record with the read (a 404 records none); null: metering off. */
+    usage?: UsageRecord | null;
   }): Promise<
     { status: "unauthorized" } | { status: "not_found" } | { status: "ok"; entries: ActivityEntry[] }
   >;
@@ -170,6 +172,8 @@ export interface ContactReadStore {
     filters: readonly PlannedFilter[];
     limit: number;
     after: string | null;
+    /** Usage to record with the read; null: metering off. */
+    usage?: UsageRecord | null;
   }): Promise<{ status: "unauthorized" } | { status: "ok"; contacts: FoundContact[] }>;
 }
 

@@ -65,14 +65,29 @@ describe("usage per tenant per UTC day", () => {
     expect((await call("/api/public/custom-fields", { headers: { "x-api-key": t.apiKey } })).status).toBe(
       200,
     );
-    // 6: a contact and one field.
+    // 6, 7: the history and a search are reads as well.
+    expect((await call(`${contact}/activity`, { headers: { "x-api-key": t.apiKey } })).status).toBe(200);
+    const search = await postJson("/api/public/contacts/search", t.apiKey, {
+      filters: [{ key: "company_name", op: "exists" }],
+    });
+    expect(search.status).toBe(200);
+    // 8: an upsert that creates its contact, with one field.
+    expect(
+      (
+        await postJson("/api/public/contacts/upsert", t.apiKey, {
+          email: "ada@example.com",
+          metadata: { company_name: "Eta" },
+        })
+      ).status,
+    ).toBe(201);
+    // 9: a contact and one field.
     const created = await postJson("/api/public/contact", t.apiKey, {
       name: "Grace",
       metadata: { company_name: "Beta" },
     });
     expect(created.status).toBe(201);
     const grace = (await created.json<{ id: string }>()).id;
-    // 7: bulk, 2 items x 2 fields, LLM call #2 (150 + 15 tokens; it maps nothing).
+    // 10: bulk, 2 items x 2 fields, LLM call #2 (150 + 15 tokens; it maps nothing).
     const bulk = await postJson("/api/public/contacts/update-metadata", t.apiKey, {
       items: [
         { aiContactId: t.contactId, metadata: { company_name: "Gamma", qux_count: "3" } },
@@ -80,7 +95,7 @@ describe("usage per tenant per UTC day", () => {
       ],
     });
     expect(bulk.status).toBe(200);
-    // 8: with an Idempotency-Key, then its replay (not counted again).
+    // 11: with an Idempotency-Key, then its replay (not counted again).
     const keyed = () =>
       call(`${contact}/update-metadata`, {
         method: "POST",
@@ -110,10 +125,10 @@ describe("usage per tenant per UTC day", () => {
 
     const first = await usage(t);
     const expected = {
-      requests: 8,
-      // 1 + 1 + 1 (create) + 4 (bulk) + 1 (a clear is a write)
-      fields_written: 8,
-      contacts_created: 1,
+      requests: 11,
+      // 1 + 1 + 1 (upsert) + 1 (create) + 4 (bulk) + 1 (a clear is a write)
+      fields_written: 9,
+      contacts_created: 2,
       llm_calls: 3,
       llm_prompt_tokens: 500,
       llm_completion_tokens: 50,
@@ -124,13 +139,13 @@ describe("usage per tenant per UTC day", () => {
     expect(first.to).toBe(today());
     expect(first.llm_budget).toEqual({ month: today().slice(0, 7), tokens: null, used: 550, spent: false });
     // The read just made is counted as well, by its own statement.
-    expect((await usage(t)).totals.requests).toBe(9);
+    expect((await usage(t)).totals.requests).toBe(12);
     // Append-only: one row per metered statement, none carrying more than one request.
     const [rows] = await query<{ n: string; most: number }>(
       "SELECT count(*) AS n, max(requests) AS most FROM usage_events WHERE tenant_id = $1",
       [t.tenantId],
     );
-    expect(rows).toEqual({ n: "11", most: 1 });
+    expect(rows).toEqual({ n: "14", most: 1 });
   });
 
   it("shows a range of days and refuses bad ranges", async () => {

@@ -3,6 +3,7 @@ import * as z from "zod/mini";
 import type { ContactReadStore } from "../../services/ports";
 import type { Database } from "./client";
 import { asUuid, authCte, one, Timestamp } from "./sql";
+import { usageCte } from "./usage-sql";
 
 const EntrySchema = z.object({
   id: z.string(),
@@ -39,7 +40,7 @@ const PageSchema = z.object({
  */
 export function createActivityStore(db: Database): Pick<ContactReadStore, "activity"> {
   return {
-    async activity({ caller, contactId, limit, before, key }) {
+    async activity({ caller, contactId, limit, before, key, usage = null }) {
       const row = await one(
         db,
         PageSchema,
@@ -56,7 +57,9 @@ export function createActivityStore(db: Database): Pick<ContactReadStore, "activ
             ${key === null ? sql`` : sql`AND a.changes @> jsonb_build_array(jsonb_build_object('key', ${key}::text))`}
           ORDER BY a.seq DESC
           LIMIT ${limit}
-        )
+        ),
+        -- A read is a request too: counted by its own statement (a 404 is not counted).
+        ${usageCte(usage, sql`EXISTS (SELECT 1 FROM target)`)}
         SELECT
           EXISTS (SELECT 1 FROM auth) AS authorized,
           EXISTS (SELECT 1 FROM target) AS found,

@@ -1,9 +1,11 @@
 import { type SQL, sql } from "drizzle-orm";
 import * as z from "zod/mini";
 import type { PlannedFilter } from "../../core/search/filters";
+import type { UsageRecord } from "../../core/usage/usage-record";
 import type { Caller, ContactReadStore } from "../../services/ports";
 import type { Database } from "./client";
 import { authCte, one } from "./sql";
+import { usageCte } from "./usage-sql";
 
 const ResultSchema = z.object({
   authorized: z.boolean(),
@@ -94,8 +96,8 @@ function predicate(tenantId: string, filter: PlannedFilter): SQL {
  */
 export function createSearchStore(db: Database): Pick<ContactReadStore, "search"> {
   return {
-    async search({ caller, filters, limit, after }) {
-      const row = await one(db, ResultSchema, searchStatement(caller, filters, limit, after));
+    async search({ caller, filters, limit, after, usage = null }) {
+      const row = await one(db, ResultSchema, searchStatement(caller, filters, limit, after, usage));
       if (!row.authorized) {
         return { status: "unauthorized" };
       }
@@ -109,6 +111,7 @@ function searchStatement(
   filters: readonly PlannedFilter[],
   limit: number,
   after: string | null,
+  usage: UsageRecord | null,
 ): SQL {
   const tenantId = caller.tenantId;
   const conditions = filters.map((filter) => sql` AND ${predicate(tenantId, filter)}`);
@@ -121,7 +124,9 @@ function searchStatement(
         ${sql.join(conditions)}
       ORDER BY c.id
       LIMIT ${limit}
-    )
+    ),
+    -- A read is a request too: counted by its own statement.
+    ${usageCte(usage, sql`EXISTS (SELECT 1 FROM auth)`)}
     SELECT
       EXISTS (SELECT 1 FROM auth) AS authorized,
       COALESCE((

@@ -103,6 +103,7 @@ export function registerContactActivity(app: Hono<HonoEnv>): void {
       const query = c.req.valid("query");
       const page = await contactActivity(c.get("services"), {
         caller: c.get("caller"),
+        requestId: c.get("requestId"),
         contactId: c.req.valid("param").aiContactId,
         limit: Number(query.limit ?? 20),
         cursor: query.cursor ?? null,

@@ -119,6 +119,7 @@ export function registerSearchContacts(app: Hono<HonoEnv>): void {
     });
     const page = await searchContacts(c.get("services"), {
       caller: c.get("caller"),
+      requestId: c.get("requestId"),
       filters: parsed.filters,
       limit: envelope.limit ?? DEFAULT_LIMIT,
       cursor: envelope.cursor ?? null,
