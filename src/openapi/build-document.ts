@@ -34,8 +34,12 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], meta: Documen
     }
   }
   const components: Record<string, object> = {};
-  /** A schema in document form: registered ids become shared components, referenced by $ref. */
-  const json = (schema: z.ZodMiniType): object => {
+  /**
+   * A schema in document form: registered ids become shared components, referenced by $ref.
+   * Requests are described as a client may send them (`input`: a property with a default is
+   * optional), responses as we send them (`output`).
+   */
+  const json = (schema: z.ZodMiniType, io: "input" | "output" = "output"): object => {
     const {
       $schema: _,
       $defs,
@@ -43,6 +47,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], meta: Documen
     } = z.toJSONSchema(schema, {
       target: "draft-2020-12",
       unrepresentable: "any",
+      io,
     }) as { $schema?: string; $defs?: Record<string, object> };
     Object.assign(components, $defs);
     return rest;
@@ -51,7 +56,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], meta: Documen
   const paths: Record<string, Record<string, object>> = {};
   for (const route of routes) {
     const parameters = Object.entries(route.params?.def.shape ?? {}).map(([name, schema]) => {
-      const { description, example, ...rest } = json(schema as z.ZodMiniType) as {
+      const { description, example, ...rest } = json(schema as z.ZodMiniType, "input") as {
         description?: string;
         example?: unknown;
       };
@@ -63,7 +68,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], meta: Documen
     ] as const) {
       for (const [name, schema] of Object.entries(shape)) {
         const optional = (schema as z.ZodMiniType)._zod.optin === "optional";
-        const { description, example, ...rest } = json(schema as z.ZodMiniType) as {
+        const { description, example, ...rest } = json(schema as z.ZodMiniType, "input") as {
           description?: string;
           example?: unknown;
         };
@@ -85,7 +90,7 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], meta: Documen
               required: true,
               ...(route.body.description ? { description: route.body.description } : {}),
               content: Object.fromEntries(
-                Object.entries(route.body.content).map(([type, schema]) => [type, { schema: json(schema) }]),
+                Object.entries(route.body.content).map(([type, schema]) => [type, { schema: json(schema, "input") }]),
               ),
             },
           }
