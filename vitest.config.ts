@@ -41,7 +41,15 @@ const workersProject = (
     requestsPerMinute,
     verbose = true,
     events = false,
-  }: { exclude?: string[]; requestsPerMinute?: number; verbose?: boolean; events?: boolean } = {},
+    maxWorkers,
+  }: {
+    exclude?: string[];
+    requestsPerMinute?: number;
+    verbose?: boolean;
+    events?: boolean;
+    /** 1: the project's files share state, so they run one at a time. */
+    maxWorkers?: number;
+  } = {},
 ): TestProjectInlineConfiguration => ({
   extends: true,
   plugins: [
@@ -98,12 +106,22 @@ const workersProject = (
       },
     })),
   ],
-  test: { name, include, exclude, globalSetup: ["./test/global-setup.ts"] },
+  test: {
+    name,
+    include,
+    exclude,
+    globalSetup: ["./test/global-setup.ts"],
+    ...(maxWorkers === undefined ? {} : { maxWorkers }),
+  },
 });
 
 export default defineConfig({
   test: {
     testTimeout: 20_000,
+    // Test files mostly wait (on Postgres, on locks, on timers): two at a time (vitest's default
+    // on 2 cores) left half the machine idle. Projects that share state between their files
+    // (a proxy's injected faults, tiny rate limits) run theirs one at a time, after the others.
+    maxWorkers: 4,
     projects: [
       workersProject("workers", ["src/**/*.test.ts", "test/**/*.test.ts"], {
         exclude: [
@@ -121,9 +139,9 @@ export default defineConfig({
       // that loses its connection, even one the Worker catches (a bare try/catch around fetch
       // shows it too): here that is each injected fault. A rejection nobody handles still fails
       // the run without it: Vitest reports those itself.
-      workersProject("faults", ["test/faults/**/*.test.ts"], { verbose: false }),
+      workersProject("faults", ["test/faults/**/*.test.ts"], { verbose: false, maxWorkers: 1 }),
       // A tiny rate limit, so the 429 path can be reached in a few requests.
-      workersProject("limits", ["test/limits/**/*.test.ts"], { requestsPerMinute: 3 }),
+      workersProject("limits", ["test/limits/**/*.test.ts"], { requestsPerMinute: 3, maxWorkers: 1 }),
       // Change events end to end: the queue, the events Worker and a real receiver.
       workersProject("events", ["test/events/**/*.test.ts"], { events: true }),
       // CLI and local tooling run in Node, as they do for people.

@@ -90,7 +90,10 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], meta: Documen
               required: true,
               ...(route.body.description ? { description: route.body.description } : {}),
               content: Object.fromEntries(
-                Object.entries(route.body.content).map(([type, schema]) => [type, { schema: json(schema, "input") }]),
+                Object.entries(route.body.content).map(([type, schema]) => [
+                  type,
+                  { schema: json(schema, "input") },
+                ]),
               ),
             },
           }

@@ -260,8 +260,11 @@ export interface WebhookLookup {
   status: "ok";
   webhookId: string;
   signingSecret: string | null;
-  /** The answer given to each candidate delivery id before (a retry), by id. */
-  replays: Record<string, unknown>;
+  /**
+   * The answer given to each candidate delivery id before (a retry), by id. A Map: the ids are the
+   * sender's text, and `constructor` or `__proto__` must not find Object's own members.
+   */
+  replays: ReadonlyMap<string, unknown>;
   /** The contact each candidate hint names, by the hint's label. */
   contacts: Record<string, string | null>;
   spend: TenantSpend | null;

@@ -267,6 +267,26 @@ describe("webhooks: delivery ids of any length (issue 12.6)", () => {
   });
 });
 
+describe("webhooks: delivery ids named like an object's own members", () => {
+  // Found by the property tests: the earlier answers were looked up in a plain object, where
+  // "constructor" found Object's constructor, and the "replay" of it was a 500.
+  it.each(["constructor", "__proto__", "toString", "hasOwnProperty"])(
+    "%s is a delivery id like any other: applied once, then replayed",
+    async (id) => {
+      const t = await seedTenant();
+      const path = await webhookFor(t);
+      const body = JSON.stringify({ ai_contact_id: t.contactId, plan: "pro" });
+      const first = await postJsonTo(path, body, { "idempotency-key": id });
+      expect(first.status, await first.clone().text()).toBe(200);
+      expect(first.headers.get("x-webhook-replay")).toBeNull();
+      const retry = await postJsonTo(path, body, { "idempotency-key": id });
+      expect(retry.status).toBe(200);
+      expect(retry.headers.get("x-webhook-replay")).toBe("true");
+      expect(await activityRows(t.contactId)).toHaveLength(1);
+    },
+  );
+});
+
 describe("webhooks: with a signing secret, only the signed bytes choose (issue 12.7)", () => {
   const sign = async (body: string) => ({ "x-signature": `sha256=${await hmac("s3cret", body, "hex")}` });
 

@@ -60,7 +60,7 @@ export function createWebhookStore(db: Database): WebhookStore {
         status: "ok",
         webhookId: row.webhook_id,
         signingSecret: row.signing_secret,
-        replays: row.replays,
+        replays: new Map(Object.entries(row.replays)),
         contacts: row.contacts,
         spend: spendOf(row.llm_spend),
       };

@@ -94,7 +94,7 @@ export async function receiveSubmission(
   const deliveryId = signed ? bodyId : urlId;
   const hint = signed ? signedHint : urlHint;
   const contactId = found.contacts[signed ? "signed" : "unsigned"] ?? null;
-  const replay = deliveryId === undefined ? undefined : found.replays[deliveryId];
+  const replay = deliveryId === undefined ? undefined : found.replays.get(deliveryId);
   if (replay !== undefined) {
     return { replayed: true, answer: replay as WebhookAnswer };
   }
