@@ -343,7 +343,7 @@ export const ROUTES: {
 }[] = [
   {
     route: "POST update-metadata (any body, any content type)",
-    runs: 300,
+    runs: 200,
     request: fc.tuple(contactChoice, anyBody).map(
       ([id, body]) =>
         (w: World) =>
@@ -357,7 +357,7 @@ export const ROUTES: {
   },
   {
     route: "POST contacts/update-metadata (bulk)",
-    runs: 200,
+    runs: 150,
     request: fc
       .tuple(bulkItems, fc.boolean(), fc.oneof(fc.constant<string | undefined>(undefined), jsonText))
       .map(([items, bare, raw]) => (w: World) => {
@@ -377,7 +377,7 @@ export const ROUTES: {
   },
   {
     route: "POST webhooks/{token} (plain and signed, any query and headers)",
-    runs: 250,
+    runs: 200,
     request: fc
       .record({
         signed: fc.boolean(),
@@ -402,7 +402,7 @@ export const ROUTES: {
   },
   {
     route: "PUT custom-fields/{key}",
-    runs: 250,
+    runs: 180,
     request: fc
       .tuple(segment, fc.oneof({ weight: 3, arbitrary: putBody }, { weight: 1, arbitrary: jsonText }))
       .map(
@@ -429,7 +429,7 @@ export const ROUTES: {
   },
   {
     route: "POST contact (create)",
-    runs: 200,
+    runs: 150,
     request: fc
       .oneof({ weight: 3, arbitrary: createBody }, { weight: 2, arbitrary: jsonText })
       .map(
