@@ -6,9 +6,10 @@ import type { RouteSpec } from "../openapi/route-spec";
 import { ApiError } from "./api-error";
 
 /**
- * Answers with a route's declared response. Where responses are checked (tests, `npm run dev`),
- * a body that does not match the schema the OpenAPI document shows is our bug: a 500 that says so,
- * instead of a client finding out.
+ * Answers with a route's declared response. Where responses are checked (`CHECK_RESPONSES=true`:
+ * every test project sets it), a body that does not match the schema the OpenAPI document shows is
+ * our bug: a 500 that says so, in the test that produced it, instead of a client finding out.
+ * `npm run dev` and production leave it off: a person trying the API gets the answer.
  */
 export function respond<S extends RouteSpec, Status extends keyof S["responses"] & ContentfulStatusCode>(
   c: Context<HonoEnv>,

@@ -53,7 +53,10 @@ export async function receiveSubmission(
     /** `?ai_contact_id=` on the webhook URL: the simplest way to point a form at one contact. */
     queryContactId?: string | undefined;
   },
-): Promise<{ replayed: boolean; answer: WebhookAnswer }> {
+): Promise<
+  /** A replay's answer comes back from storage as stored: the route parses it before sending. */
+  { replayed: true; answer: unknown } | { replayed: false; answer: WebhookAnswer }
+> {
   const { caller } = input;
   const submission = parseSubmission(input.body, { userAgent: input.headers("user-agent") });
   const signedHint: ContactHint = {
@@ -96,7 +99,7 @@ export async function receiveSubmission(
   const contactId = found.contacts[signed ? "signed" : "unsigned"] ?? null;
   const replay = deliveryId === undefined ? undefined : found.replays.get(deliveryId);
   if (replay !== undefined) {
-    return { replayed: true, answer: replay as WebhookAnswer };
+    return { replayed: true, answer: replay };
   }
   if (!contactId) {
     throw new DomainError("NOT_FOUND", `no contact found for ${describeHint(hint)}`, { looked_for: hint });
