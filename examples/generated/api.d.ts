@@ -948,7 +948,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1002,7 +1002,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1070,7 +1070,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1115,7 +1115,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1168,7 +1168,7 @@ export interface operations {
                     "application/json": components["schemas"]["ContactInfo"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1186,7 +1186,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1254,7 +1254,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1299,7 +1299,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1374,7 +1374,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1392,7 +1392,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1452,7 +1452,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1479,7 +1479,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1558,7 +1558,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1603,7 +1603,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1650,7 +1650,7 @@ export interface operations {
                     "application/json": components["schemas"]["CustomFieldList"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1659,7 +1659,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1744,7 +1744,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1789,7 +1789,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1842,7 +1842,7 @@ export interface operations {
                     "application/json": components["schemas"]["Deleted"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1860,7 +1860,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -1918,7 +1918,7 @@ export interface operations {
                     "application/json": components["schemas"]["AliasDeleted"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1936,7 +1936,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2003,7 +2003,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2012,7 +2012,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2083,7 +2083,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2128,7 +2128,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2175,7 +2175,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookEndpoint"][];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2184,7 +2184,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2252,7 +2252,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2297,7 +2297,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2350,7 +2350,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeletedWebhookEndpoint"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2368,7 +2368,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2430,7 +2430,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2448,7 +2448,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2506,7 +2506,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventDelivery"];
                 };
             };
-            /** @description Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes). */
+            /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2524,7 +2524,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many requests for this API key, client or tenant; see the Retry-After header. */
+            /** @description Too many requests for this credential, client or tenant; see the Retry-After header. */
             429: {
                 headers: {
                     [name: string]: unknown;

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { ROOT, runWrangler, type Spawned, spawnWrangler, stopGroup, waitForHttp } from "../lib/processes";
 
 export const PRIMARY_CONFIG = join(ROOT, "wrangler.toml");
@@ -258,7 +258,14 @@ async function prebuiltConfig(
   const top = firstTable === -1 ? original : original.slice(0, firstTable);
   const tables = firstTable === -1 ? "" : original.slice(firstTable);
   const renamed = `${top.replace(/^[ \t]*name[ \t]*=.*$/m, `name = ${JSON.stringify(built.name)}`)}${tables}`;
-  const rest = renamed.replace(/^[ \t]*(main|no_bundle)[ \t]*=.*$/gm, "");
+  // The copy lives elsewhere: a relative [assets] directory would point into its folder.
+  const rest = renamed
+    .replace(/^[ \t]*(main|no_bundle)[ \t]*=.*$/gm, "")
+    .replace(
+      /^([ \t]*directory[ \t]*=[ \t]*)"([^"]+)"/m,
+      (_, assignment: string, path: string) =>
+        `${assignment}${JSON.stringify(resolve(dirname(built.config), path))}`,
+    );
   const config = join(dir, "wrangler.toml");
   await writeFile(
     config,

@@ -2,7 +2,8 @@ import { ErrorBodySchema, type ErrorCode, STATUS_OF } from "./api-error";
 
 const DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   BAD_REQUEST: "Bad request: the body or a parameter cannot be used as sent (see `error.details`).",
-  UNAUTHORIZED: "Missing, unknown or revoked API key (`WWW-Authenticate` names the schemes).",
+  UNAUTHORIZED:
+    "Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes.",
   NOT_FOUND: "Not found, or owned by another tenant (the two are never told apart).",
   CONFLICT: "The name, email or phone is already claimed by something else (see `error.details`).",
   PAYLOAD_TOO_LARGE: "Body over 1 MiB, or a form with too many fields.",
@@ -13,7 +14,7 @@ const DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
     "The Idempotency-Key's first request was applied and its answer is not stored yet: retry after Retry-After (1 s). Without Retry-After, the answer was lost and will not come: the request was applied once; read the resource, or send a new key.",
   IDEMPOTENCY_KEY_REUSED:
     "The Idempotency-Key was used in the last 24 hours for another request (another method, path or body); nothing was written.",
-  RATE_LIMITED: "Too many requests for this API key, client or tenant; see the Retry-After header.",
+  RATE_LIMITED: "Too many requests for this credential, client or tenant; see the Retry-After header.",
   INTERNAL_SERVER_ERROR: "Unexpected error; nothing was written.",
   SERVICE_UNAVAILABLE:
     "The database or KV cannot be reached now; nothing was written. Retry after Retry-After.",

@@ -144,6 +144,26 @@ const ATTEMPTS: Attempt[] = [
       }),
   },
   {
+    route: "GET usage",
+    credential: "api_key",
+    send: (_, key) => call("/api/public/usage", { headers: headers(key) }),
+  },
+  {
+    route: "POST webhook endpoint",
+    credential: "api_key",
+    send: (_, key) =>
+      call("/api/public/webhook-endpoints", {
+        method: "POST",
+        headers: headers(key),
+        body: JSON.stringify({ url: "https://hooks.example.com/intruder" }),
+      }),
+  },
+  {
+    route: "GET webhook endpoints",
+    credential: "api_key",
+    send: (_, key) => call("/api/public/webhook-endpoints", { headers: headers(key) }),
+  },
+  {
     route: "POST bulk by email",
     credential: "api_key",
     send: (_, key) =>
@@ -163,6 +183,15 @@ async function ownerWithData(): Promise<Owner> {
   await query("UPDATE contacts SET email = $1 WHERE id = $2", [OWNER_EMAIL, owner.contactId]);
   expect((await putField(owner, "secret_field", { label: "Secret", aliases: ["hidden"] })).status).toBe(201);
   expect((await updateMetadata(owner, { secret_field: "owner value" })).status).toBe(200);
+  expect(
+    (
+      await call("/api/public/webhook-endpoints", {
+        method: "POST",
+        headers: headers(owner.apiKey),
+        body: JSON.stringify({ url: "https://hooks.example.com/owner-secret-endpoint" }),
+      })
+    ).status,
+  ).toBe(201);
   return { ...owner, webhookToken: (await createWebhook(query, owner.tenantId)).token };
 }
 
@@ -178,6 +207,11 @@ async function ownerSnapshot(owner: TenantFixture) {
     definitions: await ledger(owner.tenantId),
     version: await query("SELECT definitions_version FROM tenants WHERE id = $1", [owner.tenantId]),
     kv: await env.FIELDS_KV.get(`definitions:v2:${owner.tenantId}`),
+    usage: await query("SELECT count(*) AS n FROM usage_events WHERE tenant_id = $1", [owner.tenantId]),
+    endpoints: await query(
+      "SELECT id, url, deleted_at FROM webhook_endpoints WHERE tenant_id = $1 ORDER BY id",
+      [owner.tenantId],
+    ),
   };
 }
 
@@ -223,6 +257,10 @@ describe("tenant isolation matrix", () => {
         // An upsert by the owner's email creates the intruder's own contact.
         "POST upsert": [201],
         "POST bulk by email": [200],
+        // The intruder's own usage and endpoints, never the owner's.
+        "GET usage": [200],
+        "POST webhook endpoint": [201],
+        "GET webhook endpoints": [200],
       };
       expect(expected[route]).toContain(res.status);
       const text = await res.text();
@@ -230,6 +268,7 @@ describe("tenant isolation matrix", () => {
         expect(JSON.parse(text).results.map((r: { status: number }) => r.status)).toEqual([404]);
       }
       expect(text).not.toContain("owner value");
+      expect(text).not.toContain("owner-secret-endpoint");
       expect(text).not.toContain(owner.tenantId);
       if (route !== "DELETE alias") {
         // (That route's 404 names the alias it was asked about, as it does for any absent alias.)
