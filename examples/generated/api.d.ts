@@ -1753,6 +1753,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Not found, or owned by another tenant (the two are never told apart). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `CONFLICT`: The name, email or phone is already claimed by something else (see `error.details`). `IDEMPOTENCY_KEY_IN_USE`: The Idempotency-Key's first request was applied and its answer is not stored yet: retry after Retry-After (1 s). Without Retry-After, the answer was lost and will not come: the request was applied once; read the resource, or send a new key. */
             409: {
                 headers: {
@@ -1842,6 +1851,15 @@ export interface operations {
                     "application/json": components["schemas"]["Deleted"];
                 };
             };
+            /** @description Bad request: the body or a parameter cannot be used as sent (see `error.details`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */
             401: {
                 headers: {
@@ -1916,6 +1934,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AliasDeleted"];
+                };
+            };
+            /** @description Bad request: the body or a parameter cannot be used as sent (see `error.details`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description Missing, unknown or revoked credential (the API key, or a webhook URL's token), or a webhook signature that does not verify. `WWW-Authenticate` names the API key schemes. */

@@ -32,7 +32,7 @@ export const deleteAliasRoute = defineRoute({
   params: AliasParamSchema,
   responses: {
     200: { description: "Un-learned.", schema: AliasDeletedSchema },
-    ...errorResponses("NOT_FOUND"),
+    ...errorResponses("BAD_REQUEST", "NOT_FOUND"),
   },
 });
 

@@ -25,7 +25,10 @@ export const deleteCustomFieldRoute = defineRoute({
     "Removes the definition, its label and its aliases; values already stored on contacts are kept. A later request with that key creates the field again (as text).",
   secured: true,
   params: FieldKeyParamSchema,
-  responses: { 200: { description: "Deleted.", schema: DeletedSchema }, ...errorResponses("NOT_FOUND") },
+  responses: {
+    200: { description: "Deleted.", schema: DeletedSchema },
+    ...errorResponses("BAD_REQUEST", "NOT_FOUND"),
+  },
 });
 
 export function registerDeleteCustomField(app: Hono<HonoEnv>): void {

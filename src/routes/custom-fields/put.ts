@@ -39,7 +39,13 @@ export const putCustomFieldRoute = defineRoute({
   responses: {
     200: { description: "Replaced.", schema: PutResultSchema, headers: REPLAYED_HEADER },
     201: { description: "Created.", schema: PutResultSchema, headers: REPLAYED_HEADER },
-    ...errorResponses(...BODY_ERRORS, "CONFLICT", "DEFINITION_LIMIT_EXCEEDED", ...IDEMPOTENCY_ERRORS),
+    ...errorResponses(
+      ...BODY_ERRORS,
+      "NOT_FOUND",
+      "CONFLICT",
+      "DEFINITION_LIMIT_EXCEEDED",
+      ...IDEMPOTENCY_ERRORS,
+    ),
   },
 });
 
