@@ -219,6 +219,12 @@ export async function startNeonProxy(opts: {
     tcp.on("error", destroy);
   }
 
+  // Node closes a kept-alive socket after 5 s idle; workerd may be sending its next query on that
+  // very socket at that moment, and then sees "Network connection lost" (a 503 for a statement that
+  // never ran). Under load (100 writers queued on one contact) it happened. Keep idle sockets
+  // longer than any client waits between two queries, as an HTTP endpoint in production does.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(opts.port ?? 0, opts.host ?? "127.0.0.1", () => resolve());
