@@ -72,7 +72,8 @@ async function snapshot(t: TenantFixture) {
           FROM field_names WHERE tenant_id = $1) AS names,
        (SELECT jsonb_build_array(definitions_version, definition_count) FROM tenants WHERE id = $1) AS version,
        (SELECT count(*) FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id WHERE w.tenant_id = $1)
-          AS deliveries`,
+          AS deliveries,
+       (SELECT count(*) FROM webhook_endpoints WHERE tenant_id = $1 AND deleted_at IS NULL) AS endpoints`,
     [t.tenantId],
   );
   return row;
@@ -333,6 +334,81 @@ const createBody = fc
   )
   .map((fields) => objectText(Object.entries(fields)));
 
+/** Search bodies: filters of any shape, ops known and not, values of any type. */
+const searchBody = fc
+  .record(
+    {
+      filters: fc.oneof(
+        fc
+          .array(
+            fc
+              .record(
+                {
+                  key: fc.oneof(
+                    anyKey.map((k) => JSON.stringify(k)),
+                    valueText,
+                  ),
+                  op: fc.oneof(
+                    fc
+                      .constantFrom(
+                        "eq",
+                        "neq",
+                        "contains",
+                        "starts_with",
+                        "exists",
+                        "not_exists",
+                        "gt",
+                        "lte",
+                        "like",
+                      )
+                      .map((o) => JSON.stringify(o)),
+                    valueText,
+                  ),
+                  value: valueText,
+                },
+                { requiredKeys: [] },
+              )
+              .map((f) => objectText(Object.entries(f))),
+            { maxLength: 4 },
+          )
+          .map((filters) => `[${filters.join(",")}]`),
+        valueText,
+      ),
+      limit: valueText,
+      cursor: valueText,
+    },
+    { requiredKeys: [] },
+  )
+  .map((fields) => objectText(Object.entries(fields)));
+
+/** Webhook endpoint bodies: URLs public, private, malformed; events and fields of any shape. */
+const endpointBody = fc
+  .record(
+    {
+      url: fc.oneof(
+        fc
+          .constantFrom(
+            "https://hooks.example.com/a",
+            "http://hooks.example.com/a",
+            "https://127.0.0.1/x",
+            "https://[::1]/x",
+            "https://169.254.169.254/latest",
+            "https://localhost/x",
+            "ftp://x",
+            "not a url",
+          )
+          .map((u) => JSON.stringify(u)),
+        valueText,
+      ),
+      events: valueText,
+      fields: valueText,
+      description: valueText,
+      extra: valueText,
+    },
+    { requiredKeys: [] },
+  )
+  .map((fields) => objectText(Object.entries(fields)));
+
 export const apiKeyHeader = (w: World) => ({ "x-api-key": w.apiKey });
 
 /** Every route, each with the inputs a careless client or an attacker could send it. */
@@ -438,6 +514,77 @@ export const ROUTES: {
       ),
   },
   {
+    route: "POST contacts/upsert",
+    runs: 120,
+    request: fc
+      .oneof({ weight: 3, arbitrary: createBody }, { weight: 1, arbitrary: jsonText })
+      .map(
+        (body) => (w: World) =>
+          withBody("POST", "/api/public/contacts/upsert", apiKeyHeader(w), [body, "application/json"]),
+      ),
+  },
+  {
+    route: "POST contacts/search",
+    runs: 120,
+    request: fc
+      .oneof({ weight: 3, arbitrary: searchBody }, { weight: 1, arbitrary: jsonText })
+      .map(
+        (body) => (w: World) =>
+          withBody("POST", "/api/public/contacts/search", apiKeyHeader(w), [body, "application/json"]),
+      ),
+  },
+  {
+    route: "GET contact/{id}/activity and GET usage",
+    runs: 100,
+    request: fc
+      .tuple(
+        fc.oneof(
+          contactChoice.map((c) => enc(c)),
+          segment,
+        ),
+        segment,
+        segment,
+        segment,
+        fc.boolean(),
+      )
+      .map(([id, a, b, c, usage]) => (w: World) => ({
+        path: usage
+          ? `/api/public/usage?from=${a}&to=${b}`
+          : `/api/public/contact/${id === "own" ? w.contactId : id}/activity?limit=${a}&cursor=${b}&key=${c}`,
+        init: { headers: apiKeyHeader(w) },
+      })),
+  },
+  {
+    route: "webhook endpoints: POST, DELETE, GET deliveries, POST retry",
+    runs: 100,
+    request: fc
+      .tuple(fc.constantFrom("create", "delete", "deliveries", "retry"), endpointBody, segment, segment)
+      .map(([op, body, id, delivery]) => (w: World) => {
+        switch (op) {
+          case "create":
+            return withBody("POST", "/api/public/webhook-endpoints", apiKeyHeader(w), [
+              body,
+              "application/json",
+            ]);
+          case "delete":
+            return {
+              path: `/api/public/webhook-endpoints/${id}`,
+              init: { method: "DELETE", headers: apiKeyHeader(w) },
+            };
+          case "deliveries":
+            return {
+              path: `/api/public/webhook-endpoints/${id}/deliveries?limit=${delivery}`,
+              init: { headers: apiKeyHeader(w) },
+            };
+          default:
+            return {
+              path: `/api/public/webhook-endpoints/${id}/deliveries/${delivery}/retry`,
+              init: { method: "POST", headers: apiKeyHeader(w) },
+            };
+        }
+      }),
+  },
+  {
     route: "GET contact/{id}/info and GET custom-fields",
     runs: 100,
     request: fc
@@ -498,6 +645,12 @@ export const GROUPS = {
     "DELETE custom-fields/{key}/aliases/{alias}",
     "POST contact (create)",
     "GET contact/{id}/info and GET custom-fields",
+  ],
+  readSide: [
+    "POST contacts/upsert",
+    "POST contacts/search",
+    "GET contact/{id}/activity and GET usage",
+    "webhook endpoints: POST, DELETE, GET deliveries, POST retry",
   ],
 } as const;
 
