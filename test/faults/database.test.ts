@@ -1,20 +1,8 @@
 // Runs in the "faults" project: its Neon proxy is ours alone, so failures injected here hit no
 // other test. Seeding and checks run with the fault cleared (they go through the same proxy).
-import { afterAll, afterEach, describe, expect, inject, it, vi } from "vitest";
-import {
-  activityRows,
-  call,
-  fieldMap,
-  query,
-  seedTenant,
-  type TenantFixture,
-  updateMetadata,
-} from "../harness";
-
-const setFault = async (mode: "none" | "down" | "drop-after") => {
-  const res = await fetch(`${inject("proxyUrl")}/faults`, { method: "POST", body: JSON.stringify({ mode }) });
-  expect(res.status).toBe(200);
-};
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
+import { activityRows, call, fieldMap, query, updateMetadata } from "../harness";
+import { setFault, tenantWithOneField } from "./faults";
 
 // Each 503 is logged for operators (src/errors.ts): asserted here instead of printed, so a run
 // of the fault tests reads clean while the log line itself stays under test.
@@ -32,12 +20,6 @@ async function expectUnavailable(res: Response) {
   expect(lines.filter((line) => line.includes(body.request_id))).toEqual([
     expect.stringContaining("SERVICE_UNAVAILABLE"),
   ]);
-}
-
-async function tenantWithOneField(): Promise<TenantFixture> {
-  const t = await seedTenant();
-  expect((await updateMetadata(t, { kept: "yes" })).status).toBe(200);
-  return t;
 }
 
 describe("database faults", () => {

@@ -1,20 +1,8 @@
 // Retrying with an Idempotency-Key after a 503 (issue 15). Runs in the "faults" project: its Neon
 // proxy is ours alone. Checks run with the fault cleared (they go through the same proxy).
-import { afterEach, describe, expect, inject, it, vi } from "vitest";
-import {
-  activityRows,
-  call,
-  fieldMap,
-  query,
-  seedTenant,
-  type TenantFixture,
-  updateMetadata,
-} from "../harness";
-
-const setFault = async (mode: "none" | "down" | "drop-after") => {
-  const res = await fetch(`${inject("proxyUrl")}/faults`, { method: "POST", body: JSON.stringify({ mode }) });
-  expect(res.status).toBe(200);
-};
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { activityRows, call, fieldMap, query, type TenantFixture } from "../harness";
+import { setFault, tenantWithOneField } from "./faults";
 
 const keyed = (t: TenantFixture, key: string, body: unknown) =>
   call(`/api/public/contact/${t.contactId}/update-metadata`, {
@@ -22,12 +10,6 @@ const keyed = (t: TenantFixture, key: string, body: unknown) =>
     headers: { "x-api-key": t.apiKey, "content-type": "application/json", "idempotency-key": key },
     body: JSON.stringify(body),
   });
-
-async function tenantWithOneField(): Promise<TenantFixture> {
-  const t = await seedTenant();
-  expect((await updateMetadata(t, { kept: "yes" })).status).toBe(200);
-  return t;
-}
 
 describe("Idempotency-Key and database faults", () => {
   afterEach(() => setFault("none"));

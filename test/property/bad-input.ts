@@ -411,6 +411,10 @@ const endpointBody = fc
 
 export const apiKeyHeader = (w: World) => ({ "x-api-key": w.apiKey });
 
+/** A generated JSON body POSTed to `path` with the world's API key. */
+const jsonPostTo = (path: string) => (body: string) => (w: World) =>
+  withBody("POST", path, apiKeyHeader(w), [body, "application/json"]);
+
 /** Every route, each with the inputs a careless client or an attacker could send it. */
 export const ROUTES: {
   route: string;
@@ -508,30 +512,21 @@ export const ROUTES: {
     runs: 150,
     request: fc
       .oneof({ weight: 3, arbitrary: createBody }, { weight: 2, arbitrary: jsonText })
-      .map(
-        (body) => (w: World) =>
-          withBody("POST", "/api/public/contact", apiKeyHeader(w), [body, "application/json"]),
-      ),
+      .map(jsonPostTo("/api/public/contact")),
   },
   {
     route: "POST contacts/upsert",
     runs: 120,
     request: fc
       .oneof({ weight: 3, arbitrary: createBody }, { weight: 1, arbitrary: jsonText })
-      .map(
-        (body) => (w: World) =>
-          withBody("POST", "/api/public/contacts/upsert", apiKeyHeader(w), [body, "application/json"]),
-      ),
+      .map(jsonPostTo("/api/public/contacts/upsert")),
   },
   {
     route: "POST contacts/search",
     runs: 120,
     request: fc
       .oneof({ weight: 3, arbitrary: searchBody }, { weight: 1, arbitrary: jsonText })
-      .map(
-        (body) => (w: World) =>
-          withBody("POST", "/api/public/contacts/search", apiKeyHeader(w), [body, "application/json"]),
-      ),
+      .map(jsonPostTo("/api/public/contacts/search")),
   },
   {
     route: "GET contact/{id}/activity and GET usage",
@@ -562,10 +557,7 @@ export const ROUTES: {
       .map(([op, body, id, delivery]) => (w: World) => {
         switch (op) {
           case "create":
-            return withBody("POST", "/api/public/webhook-endpoints", apiKeyHeader(w), [
-              body,
-              "application/json",
-            ]);
+            return jsonPostTo("/api/public/webhook-endpoints")(body)(w);
           case "delete":
             return {
               path: `/api/public/webhook-endpoints/${id}`,

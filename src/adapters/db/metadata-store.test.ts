@@ -1,39 +1,12 @@
 // The update statement against the real local Postgres (through the Neon proxy): its edge cases,
 // without the HTTP edge or the services around it.
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createWebhook } from "../../../scripts/lib/webhooks";
 import { activityRows, fieldMap, ledger, query, seedContact, seedTenant } from "../../../test/harness";
 import { parseApiKey } from "../../core/auth/api-key";
 import { definitionIdFor } from "../../core/fields/definition-id";
-import type { FieldWrite } from "../../core/metadata/plan-update";
 import type { Caller } from "../../services/ports";
-import { createDatabase } from "./client";
-import { createMetadataStore } from "./metadata-store";
-
-const store = createMetadataStore(
-  createDatabase("postgresql://postgres:postgres@db.localtest.me:5432/app", inject("neonSqlEndpoint")),
-);
-
-function callerOf(apiKey: string): Caller {
-  const claim = parseApiKey(apiKey);
-  if (!claim) {
-    throw new Error("not an API key");
-  }
-  return { tenantId: claim.tenantId, keyHash: claim.hash, via: "api_key" };
-}
-
-const write = (
-  tenantId: string,
-  key: string,
-  value: string | null,
-  matchedBy: FieldWrite["matchedBy"] = "new",
-): FieldWrite => ({
-  key,
-  definitionId: definitionIdFor(tenantId, key),
-  value,
-  sourceKey: key,
-  matchedBy,
-});
+import { callerOf, store, write } from "./metadata-store.fixtures";
 
 describe("the update statement", () => {
   it("writes nothing for a credential that does not verify", async () => {

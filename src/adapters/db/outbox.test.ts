@@ -1,33 +1,9 @@
 // The outbox fragment inside the update statement, against the real local Postgres: what `apply`
 // returns as event ids is exactly what it committed to contact_events.
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { query, seedContact, seedTenant } from "../../../test/harness";
-import { parseApiKey } from "../../core/auth/api-key";
 import { definitionIdFor } from "../../core/fields/definition-id";
-import type { FieldWrite } from "../../core/metadata/plan-update";
-import type { Caller } from "../../services/ports";
-import { createDatabase } from "./client";
-import { createMetadataStore } from "./metadata-store";
-
-const store = createMetadataStore(
-  createDatabase("postgresql://postgres:postgres@db.localtest.me:5432/app", inject("neonSqlEndpoint")),
-);
-
-function callerOf(apiKey: string): Caller {
-  const claim = parseApiKey(apiKey);
-  if (!claim) {
-    throw new Error("not an API key");
-  }
-  return { tenantId: claim.tenantId, keyHash: claim.hash, via: "api_key" };
-}
-
-const write = (tenantId: string, key: string, value: string | null): FieldWrite => ({
-  key,
-  definitionId: definitionIdFor(tenantId, key),
-  value,
-  sourceKey: key,
-  matchedBy: "new",
-});
+import { callerOf, store, write } from "./metadata-store.fixtures";
 
 const eventsOf = (tenantId: string) =>
   query<{ id: string; contact_id: string; seq: string; type: string }>(
