@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { copyFile, mkdir, rename } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
+import { PHONE_METADATA_PATH } from "../../src/adapters/assets/phone-metadata";
 import { SWAGGER_UI_PATH } from "../../src/routes/docs";
 import { ROOT } from "./processes";
 
@@ -20,8 +21,8 @@ const OPENAPI_SOURCE = join(ROOT, "src", "generated", "openapi.json");
 export const OPENAPI_ASSET = "openapi.json";
 
 /**
- * Copies the Worker's static assets (Swagger UI, pinned by package-lock.json, and the OpenAPI
- * document) into ASSETS_DIR.
+ * Copies the Worker's static assets (Swagger UI and libphonenumber-js's metadata, pinned by
+ * package-lock.json, and the OpenAPI document) into ASSETS_DIR.
  * `npm run dev`, `npm run bench`, `npm run deploy` and the test setup call it: wrangler and the
  * vitest plugin refuse a configured assets directory that does not exist. Each file is written
  * beside its target and renamed over it, so a reader (another vitest project's setup, a running
@@ -35,6 +36,13 @@ export async function buildAssets(): Promise<string> {
     await copyAtomically(join(source, file), join(target, file));
   }
   await copyAtomically(OPENAPI_SOURCE, join(ASSETS_DIR, OPENAPI_ASSET));
+  // Read by the API Worker the first time an isolate formats a phone number (src/adapters/assets/).
+  const phoneMetadata = join(ASSETS_DIR, ...PHONE_METADATA_PATH.split("/").filter(Boolean));
+  await mkdir(dirname(phoneMetadata), { recursive: true });
+  await copyAtomically(
+    createRequire(import.meta.url).resolve("libphonenumber-js/metadata.min.json"),
+    phoneMetadata,
+  );
   return ASSETS_DIR;
 }
 

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { setMetric } from "hono/timing";
+import { createPhoneMetadataSource } from "../adapters/assets/phone-metadata";
 import { webCryptoHmac } from "../adapters/crypto/hmac";
 import { createActivityStore } from "../adapters/db/activity-store";
 import { createDatabase } from "../adapters/db/client";
@@ -37,6 +38,7 @@ type Stores = Pick<
   | "metering"
   | "webhookEndpoints"
   | "events"
+  | "phoneMetadata"
 >;
 
 /**
@@ -75,6 +77,7 @@ function envState(env: HonoEnv["Bindings"]) {
       metering: config.METERING === "on",
       webhookEndpoints: createWebhookEndpointStore(db),
       events: createEventPublisher(env.EVENTS_QUEUE),
+      phoneMetadata: createPhoneMetadataSource(env.ASSETS),
     },
     isolate: {
       verified: new VerifiedCallers(clock),

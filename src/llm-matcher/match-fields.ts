@@ -1,3 +1,4 @@
+import phoneMetadata from "libphonenumber-js/metadata.min.json";
 import type { LlmAnswer, LlmClient } from "../adapters/llm/llm-client";
 import type { FieldDefinition } from "../core/fields/definition";
 import { interpretAnswer } from "../core/matching/interpret-answer";
@@ -50,7 +51,12 @@ export async function matchFields(
     };
   }
   const durationMs = deps.clock() - started;
-  const { outcome, resolution } = interpretAnswer(answer.content, prompt.asked, prompt.offered);
+  const { outcome, resolution } = interpretAnswer(
+    answer.content,
+    prompt.asked,
+    prompt.offered,
+    phoneMetadata,
+  );
   // An answer that fails validation was still paid for: its tokens are reported all the same.
   return {
     resolution,

@@ -2,7 +2,7 @@ import { DomainError, invalidInput } from "../core/errors";
 import { MAX_KEY_LENGTH, toFieldKey } from "../core/fields/field-key";
 import type { MetadataValue } from "../core/metadata/metadata-value";
 import { decodeCursor, encodeCursor } from "../core/pagination/cursor";
-import { parseFilters, planFilters } from "../core/search/filters";
+import { filtersFormatPhones, parseFilters, planFilters } from "../core/search/filters";
 import { ensureVerified, unauthenticated } from "./caller";
 import { loadDefinitions } from "./definitions";
 import type { Deps } from "./deps";
@@ -97,7 +97,10 @@ export async function searchContacts(
   if (parsed.length > 0) {
     await ensureVerified(deps, input.caller);
     const snapshot = await loadDefinitions(deps, input.caller.tenantId);
-    planned = planFilters(parsed, snapshot.definitions);
+    const phoneMetadata = filtersFormatPhones(parsed, snapshot.definitions)
+      ? await deps.phoneMetadata()
+      : undefined;
+    planned = planFilters(parsed, snapshot.definitions, phoneMetadata);
   }
   const found = await deps.reads.search({
     caller: input.caller,

@@ -1,4 +1,4 @@
-import { emailKey, identityOf, phoneKey } from "../core/contacts/identity";
+import { emailKey, hasPhone, identityOf, phoneKey } from "../core/contacts/identity";
 import { DomainError } from "../core/errors";
 import type { IdempotencyClaim } from "../core/idempotency/idempotency";
 import type { UpdatedField } from "../core/metadata/item-results";
@@ -42,13 +42,16 @@ export async function updateContacts(
   const sent: { index: number; item: UpdateItem; claim?: IdentityClaim }[] = [];
   const emails = new Map<string, number>();
   const phones = new Map<string, number>();
+  const phoneMetadata = input.items.some((item) => !("aiContactId" in item) && hasPhone(item))
+    ? await deps.phoneMetadata()
+    : undefined;
   input.items.forEach((item, index) => {
     if ("aiContactId" in item) {
       sent.push({ index, item: { contactId: item.aiContactId, entries: item.entries } });
       return;
     }
     try {
-      const identity = identityOf(item);
+      const identity = identityOf(item, "", phoneMetadata);
       const keys = [
         identity.email === null ? undefined : ([emails, emailKey(identity.email), "email"] as const),
         identity.phone === null ? undefined : ([phones, phoneKey(identity.phone), "phone"] as const),

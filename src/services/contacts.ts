@@ -1,4 +1,4 @@
-import { contactFields } from "../core/contacts/identity";
+import { contactFields, hasPhone } from "../core/contacts/identity";
 import { DomainError } from "../core/errors";
 import type { IdempotencyClaim } from "../core/idempotency/idempotency";
 import type { UpdatedField } from "../core/metadata/item-results";
@@ -49,7 +49,10 @@ export async function createContact(
 ): Promise<Contact & { fields: UpdatedField[] }> {
   // Bad keys, a bad email or phone refuse the request before anything exists.
   normalizeEntries(input.entries);
-  const { email, phone } = contactFields(input.contact);
+  const { email, phone } = contactFields(
+    input.contact,
+    hasPhone(input.contact) ? await deps.phoneMetadata() : undefined,
+  );
   const now = deps.now().toISOString();
   const id = deps.newId();
   if (email !== null || phone !== null) {

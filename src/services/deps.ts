@@ -1,4 +1,5 @@
 import type { DefinitionsSnapshot } from "../core/fields/definition";
+import type { PhoneMetadata } from "../core/format/format-phone";
 import type { LlmCallReport } from "../core/matching/llm-report";
 import type { TenantSpend } from "../core/usage/llm-budget";
 import type { BoundedCache } from "./bounded-cache";
@@ -68,6 +69,8 @@ export interface Deps {
   /** Local config only (`LOCAL_ALLOW_LOOPBACK_WEBHOOKS`): endpoints on 127.0.0.1/localhost over http. */
   allowLoopbackWebhooks: boolean;
   hmac: Hmac;
+  /** libphonenumber-js's metadata: read once per isolate, and only by a request that formats a phone. */
+  phoneMetadata: () => Promise<PhoneMetadata>;
   /** Stage 2 (the LLM Worker); absent when none is bound: unmatched keys then become new fields. */
   matcher: FieldMatcher | undefined;
   isolate: IsolateState;

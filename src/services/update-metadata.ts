@@ -6,6 +6,7 @@ import { NO_RESOLUTION, type Resolution } from "../core/matching/resolution";
 import { type ItemResult, itemResults, type UpdatedField } from "../core/metadata/item-results";
 import {
   type AskedField,
+  formatsPhoneNumbers,
   matchItems,
   planUpdate,
   prepareItems,
@@ -70,7 +71,11 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
     matched.asked,
     snapshot.definitions,
   );
-  const plan = planUpdate(matched, resolution, { tenantId: caller.tenantId, llmBudgetSpent: budgetSpent });
+  const plan = planUpdate(matched, resolution, {
+    tenantId: caller.tenantId,
+    llmBudgetSpent: budgetSpent,
+    phoneMetadata: formatsPhoneNumbers(matched, resolution) ? await deps.phoneMetadata() : undefined,
+  });
 
   const sent = plan.items.flatMap((item) => ("writes" in item ? [item] : []));
   // A claim whose item was refused (a bad key) must not create its contact: all or nothing.

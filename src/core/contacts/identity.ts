@@ -1,6 +1,7 @@
 import { invalidInput } from "../errors";
 import { formatEmail } from "../format/format-email";
-import { formatPhone } from "../format/format-phone";
+import { formatPhone, type PhoneMetadata } from "../format/format-phone";
+import { requirePhoneMetadata } from "../format/format-value";
 
 /** How a contact is found without its id: its email, else its phone. */
 export interface ContactIdentity {
@@ -30,12 +31,21 @@ function email(value: string | null | undefined, where: string): string | null {
 // A number written without + or 00 is a phone all the same, only its country is unknown.
 const NATIONAL = /^[\d\s().\-/\u00a0]+$/;
 
-function phone(value: string | null | undefined, where: string, countryRequired: boolean): string | null {
+/** Whether reading this identity formats a phone number (so the caller loads the phone metadata first). */
+export const hasPhone = (input: { email?: string | null; phone?: string | null }): boolean =>
+  !blank(input.phone);
+
+function phone(
+  value: string | null | undefined,
+  where: string,
+  countryRequired: boolean,
+  metadata: PhoneMetadata | undefined,
+): string | null {
   if (blank(value)) {
     return null;
   }
   const text = (value as string).trim();
-  const formatted = formatPhone(text);
+  const formatted = formatPhone(text, { metadata: requirePhoneMetadata(metadata) });
   if (!formatted.warning) {
     return formatted.value;
   }
@@ -55,9 +65,13 @@ function phone(value: string | null | undefined, where: string, countryRequired:
 export function identityOf(
   input: { email?: string | null; phone?: string | null },
   where = "",
+  phoneMetadata?: PhoneMetadata,
 ): ContactIdentity {
   const at = (field: string) => (where === "" ? field : `${where}.${field}`);
-  const identity = { email: email(input.email, at("email")), phone: phone(input.phone, at("phone"), true) };
+  const identity = {
+    email: email(input.email, at("email")),
+    phone: phone(input.phone, at("phone"), true, phoneMetadata),
+  };
   if (identity.email === null && identity.phone === null) {
     throw invalidInput(
       `${where === "" ? "" : `${where}: `}an email or a phone is required to find the contact`,
@@ -71,8 +85,11 @@ export function identityOf(
  * a phone is E.164 when it carries its country, and is kept as sent (trimmed) when it is a plain
  * national number, whose country nobody told us. Text that is no phone number at all is a 400.
  */
-export function contactFields(input: { email?: string | null; phone?: string | null }): ContactIdentity {
-  return { email: email(input.email, "email"), phone: phone(input.phone, "phone", false) };
+export function contactFields(
+  input: { email?: string | null; phone?: string | null },
+  phoneMetadata?: PhoneMetadata,
+): ContactIdentity {
+  return { email: email(input.email, "email"), phone: phone(input.phone, "phone", false, phoneMetadata) };
 }
 
 /**

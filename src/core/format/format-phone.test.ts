@@ -1,3 +1,4 @@
+import metadata from "libphonenumber-js/metadata.min.json";
 import { describe, expect, it } from "vitest";
 import { formatPhone } from "./format-phone";
 
@@ -12,7 +13,7 @@ describe("formatPhone", () => {
     ["+1 (201) 555-0123", "+12015550123"],
     ["tel:+34612345678", "+34612345678"],
   ])("formats %j as %j without a default country", (input, expected) => {
-    expect(formatPhone(input)).toEqual({ value: expected });
+    expect(formatPhone(input, { metadata })).toEqual({ value: expected });
   });
 
   it.each([
@@ -26,7 +27,7 @@ describe("formatPhone", () => {
     // An explicit international prefix beats the default country.
     ["+44 20 7946 0958", "ES", "+442079460958"],
   ])("formats %j in %s as %j", (input, defaultCountry, expected) => {
-    expect(formatPhone(input, { defaultCountry })).toEqual({ value: expected });
+    expect(formatPhone(input, { defaultCountry, metadata })).toEqual({ value: expected });
   });
 
   it.each([
@@ -34,7 +35,7 @@ describe("formatPhone", () => {
     ["612345678", "XX"],
     ["(201) 555-0123", ""],
   ])("flags %j with unknown country %j", (input, defaultCountry) => {
-    const result = formatPhone(input, { defaultCountry });
+    const result = formatPhone(input, { defaultCountry, metadata });
     expect(result.value).toBe(input);
     expect(result.warning).toMatch(/country is unknown/);
   });
@@ -51,7 +52,7 @@ describe("formatPhone", () => {
     ["+1 201 555 0123 ext. 12", undefined, /extension/],
     ["+1 201 555 0123 x12", undefined, /extension/],
   ])("flags %j (country %j)", (input, defaultCountry, reason) => {
-    const result = formatPhone(input, { defaultCountry });
+    const result = formatPhone(input, { defaultCountry, metadata });
     expect(result.value).toBe(input);
     expect(result.warning).toMatch(reason);
   });

@@ -1,3 +1,4 @@
+import phoneMetadata from "libphonenumber-js/metadata.min.json";
 import { describe, expect, it } from "vitest";
 import { formatValue } from "./format-value";
 
@@ -16,14 +17,20 @@ describe("formatValue", () => {
     [{ type: "url" as const }, "example.com", "https://example.com/"],
     [{ type: "select" as const, options: ["Free", "Pro"] }, "PRO", "Pro"],
   ])("dispatches %o", (definition, input, expected) => {
-    expect(formatValue(definition, input)).toEqual({ value: expected });
+    expect(formatValue(definition, input, { phoneMetadata })).toEqual({ value: expected });
   });
 
   it("passes the default country to phone numbers", () => {
-    expect(formatValue({ type: "phone" }, "612 34 56 78").warning).toMatch(/country is unknown/);
-    expect(formatValue({ type: "phone" }, "612 34 56 78", { defaultCountry: "ES" })).toEqual({
+    expect(formatValue({ type: "phone" }, "612 34 56 78", { phoneMetadata }).warning).toMatch(
+      /country is unknown/,
+    );
+    expect(formatValue({ type: "phone" }, "612 34 56 78", { defaultCountry: "ES", phoneMetadata })).toEqual({
       value: "+34612345678",
     });
+  });
+
+  it("refuses to format a phone number without the metadata (a caller that did not load it)", () => {
+    expect(() => formatValue({ type: "phone" }, "+34 612 34 56 78")).toThrow(/metadata/);
   });
 
   it("reads JSON numbers with a decimal point", () => {
@@ -41,7 +48,7 @@ describe("formatValue", () => {
     ["url", "javascript:alert(1)"],
     ["select", "Gold"],
   ] as const)("never drops a %s it cannot format", (type, input) => {
-    const result = formatValue({ type, options: ["Free", "Pro"] }, input);
+    const result = formatValue({ type, options: ["Free", "Pro"] }, input, { phoneMetadata });
     expect(result.value).toBe(input);
     expect(result.warning).toMatch(/\S/);
   });

@@ -4,7 +4,7 @@ import { formatDate } from "./format-date";
 import { formatDatetime } from "./format-datetime";
 import { formatEmail } from "./format-email";
 import { formatNumber } from "./format-number";
-import { formatPhone } from "./format-phone";
+import { formatPhone, type PhoneMetadata } from "./format-phone";
 import type { FormatResult } from "./format-result";
 import { formatSelect } from "./format-select";
 import { formatUrl } from "./format-url";
@@ -19,6 +19,8 @@ export interface FormatOptions {
    * sure, so `1.234` is 1.234 instead of being flagged as possibly 1234.
    */
   fromJsonNumber?: boolean;
+  /** Needed to format a `phone` field's value (see PhoneMetadata): callers load it only then. */
+  phoneMetadata?: PhoneMetadata | undefined;
 }
 
 /**
@@ -44,10 +46,24 @@ export function formatValue(
     case "email":
       return formatEmail(value);
     case "phone":
-      return formatPhone(value, options);
+      return formatPhone(value, {
+        defaultCountry: options.defaultCountry,
+        metadata: requirePhoneMetadata(options.phoneMetadata),
+      });
     case "url":
       return formatUrl(value);
     case "select":
       return formatSelect(value, definition.options);
   }
+}
+
+/**
+ * The metadata a phone number needs, or our bug: a caller that formats a phone field's value must
+ * have loaded it first (see `formatsPhoneNumbers` in plan-update and its kin).
+ */
+export function requirePhoneMetadata(metadata: PhoneMetadata | undefined): PhoneMetadata {
+  if (!metadata) {
+    throw new Error("formatting a phone number needs libphonenumber-js's metadata, which was not loaded");
+  }
+  return metadata;
 }

@@ -1,5 +1,6 @@
 import * as z from "zod/mini";
 import type { FieldDefinition } from "../fields/definition";
+import type { PhoneMetadata } from "../format/format-phone";
 import { formatValue } from "../format/format-value";
 import { isGroundedIn } from "./grounded";
 import { broaderConcept, type ConceptId, conceptOf } from "./lexicon";
@@ -24,6 +25,8 @@ export function interpretAnswer(
   content: string,
   asked: readonly UnmatchedField[],
   offered: readonly FieldDefinition[],
+  /** To check values for phone fields (the LLM Worker bundles it). */
+  phoneMetadata: PhoneMetadata,
 ): { outcome: "ok" | "invalid_answer"; resolution: Resolution } {
   const schema = llmAnswerSchema(
     asked.map((f) => f.key),
@@ -38,7 +41,7 @@ export function interpretAnswer(
   const fieldByKey = new Map(asked.map((f) => [f.key, f]));
   /** A value is accepted only if the field's own formatter takes it without a warning. */
   const fits = (definition: FieldDefinition, value: string): string | undefined => {
-    const formatted = formatValue(definition, value);
+    const formatted = formatValue(definition, value, { phoneMetadata });
     return formatted.warning ? undefined : formatted.value;
   };
 

@@ -1,9 +1,10 @@
+import phoneMetadata from "libphonenumber-js/metadata.min.json";
 import { describe, expect, it } from "vitest";
 import type { FieldDefinition } from "../fields/definition";
 import { definitionIdFor } from "../fields/definition-id";
 import { NO_RESOLUTION, type Resolution } from "../matching/resolution";
 import type { MetadataEntry } from "./metadata-value";
-import { type FieldWrite, matchItems, planUpdate, prepareItems } from "./plan-update";
+import { type FieldWrite, formatsPhoneNumbers, matchItems, planUpdate, prepareItems } from "./plan-update";
 
 const def = (key: string, extra: Partial<FieldDefinition> = {}): FieldDefinition => ({
   id: `id-${key}`,
@@ -154,5 +155,29 @@ describe("look-alike keys", () => {
     expect(
       planMetadataUpdate(entries({ company_name: "Acme" }), [def("company_name")]).writes[0]?.warning,
     ).toBe(undefined);
+  });
+});
+
+describe("phone numbers", () => {
+  const typed = [def("phone", { type: "phone" }), def("company")];
+  const matchedFor = (sent: Record<string, string | null>) =>
+    matchItems(prepareItems([{ contactId: CONTACT, entries: entries(sent) }]), typed);
+
+  it("says when planning formats a phone number (matched here or by the LLM), and only then", () => {
+    expect(formatsPhoneNumbers(matchedFor({ company: "Acme", other: "x" }), NO_RESOLUTION)).toBe(false);
+    expect(formatsPhoneNumbers(matchedFor({ Phone: "+34 600 00 00 00" }), NO_RESOLUTION)).toBe(true);
+    const byLlm: Resolution = {
+      ...NO_RESOLUTION,
+      mapped: new Map([["movil", { definition: typed[0] as FieldDefinition, value: null }]]),
+    };
+    expect(formatsPhoneNumbers(matchedFor({ movil: "+34 600 00 00 00" }), byLlm)).toBe(true);
+  });
+
+  it("formats with the metadata it is given, and refuses to plan a phone without it", () => {
+    const matched = matchedFor({ phone: "+34 600 00 00 00" });
+    const plan = planUpdate(matched, NO_RESOLUTION, { tenantId: TENANT, phoneMetadata });
+    const [item] = plan.items;
+    expect(item && "writes" in item ? item.writes.map((w) => w.value) : []).toEqual(["+34600000000"]);
+    expect(() => planUpdate(matched, NO_RESOLUTION, { tenantId: TENANT })).toThrow(/metadata/);
   });
 });

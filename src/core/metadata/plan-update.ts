@@ -12,6 +12,7 @@ import {
   lookAlikeOf,
   matchField,
 } from "../fields/definition-index";
+import type { PhoneMetadata } from "../format/format-phone";
 import { formatValue } from "../format/format-value";
 import type { Resolution } from "../matching/resolution";
 import type { UnmatchedField } from "../matching/unmatched-field";
@@ -164,8 +165,11 @@ interface Target {
 export function planUpdate(
   matched: MatchedUpdate,
   resolution: Resolution,
-  /** `llmBudgetSpent`: the LLM was not asked because the tenant's budget is spent (a warning per key). */
-  context: { tenantId: string; llmBudgetSpent?: boolean },
+  /**
+   * `llmBudgetSpent`: the LLM was not asked because the tenant's budget is spent (a warning per key).
+   * `phoneMetadata`: required when `formatsPhoneNumbers(matched, resolution)`.
+   */
+  context: { tenantId: string; llmBudgetSpent?: boolean; phoneMetadata?: PhoneMetadata | undefined },
 ): UpdatePlan {
   const askedItem = new Map(matched.asked.map((a) => [a.key, a.item]));
   const lookAlikes = new Map(
@@ -220,7 +224,7 @@ export function planUpdate(
         });
       }
     }
-    const writes = foldByDefinition(item.fields, targets);
+    const writes = foldByDefinition(item.fields, targets, context.phoneMetadata);
     const extracted = resolution.extracted.filter((e) => askedSourceItem.get(e.sourceKey) === item.index);
     return {
       index: item.index,
@@ -247,10 +251,24 @@ export function planUpdate(
   return { items, newDefinitions: [...newDefinitions.values()], learnedAliases };
 }
 
+/**
+ * Whether `planUpdate` will format a phone number: some field lands in a phone-typed definition,
+ * matched here or by the LLM. The service then loads the phone metadata first, so a request that
+ * formats none never pays for it.
+ */
+export function formatsPhoneNumbers(matched: MatchedUpdate, resolution: Resolution): boolean {
+  const isPhone = ({ definition }: { definition: FieldDefinition }) => definition.type === "phone";
+  return (
+    matched.items.some((item) => !("error" in item) && [...item.matches.values()].some(isPhone)) ||
+    [...resolution.mapped.values()].some(isPhone)
+  );
+}
+
 /** Two fields that land in one definition behave like two keys that convert to one: the later wins. */
 function foldByDefinition(
   fields: readonly NormalizedField[],
   targets: ReadonlyMap<NormalizedField, Target>,
+  phoneMetadata: PhoneMetadata | undefined,
 ): FieldWrite[] {
   const folded = new Map<
     string,
@@ -282,7 +300,7 @@ function foldByDefinition(
     folded.set(key, { field, target, beaten, losers });
   }
   return [...folded.values()].map(({ field, target, beaten, losers }) => {
-    const { write, warnings } = writeOf(field, target);
+    const { write, warnings } = writeOf(field, target, phoneMetadata);
     if (beaten.length > 0) {
       const names = [...beaten, field.sourceKey].map((k) => JSON.stringify(k)).join(", ");
       warnings.push(`keys ${names} all map to "${target.definition.key}"; the last one in the body was used`);
@@ -290,19 +308,25 @@ function foldByDefinition(
     return {
       ...write,
       ...(warnings.length > 0 ? { warning: warnings.join("; ") } : {}),
-      ...(losers.length > 0 ? { beaten: losers.map((l) => writeOf(l.field, l.target).write) } : {}),
+      ...(losers.length > 0
+        ? { beaten: losers.map((l) => writeOf(l.field, l.target, phoneMetadata).write) }
+        : {}),
     };
   });
 }
 
 /** One field's write to its target, its value formatted for the target's type. */
-function writeOf(field: NormalizedField, target: Target): { write: FieldWrite; warnings: string[] } {
+function writeOf(
+  field: NormalizedField,
+  target: Target,
+  phoneMetadata: PhoneMetadata | undefined,
+): { write: FieldWrite; warnings: string[] } {
   const warnings: string[] = target.warning ? [target.warning] : [];
   let value = target.value ?? field.value;
   if (value !== null) {
     // A JSON number's "1.234" is a decimal, where the string "1.234" could be a thousand.
     const fromJsonNumber = target.value === undefined && field.raw instanceof JsonNumber;
-    const formatted = formatValue(target.definition, value, { fromJsonNumber });
+    const formatted = formatValue(target.definition, value, { fromJsonNumber, phoneMetadata });
     value = formatted.value;
     if (formatted.warning) {
       warnings.push(formatted.warning);

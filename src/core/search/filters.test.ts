@@ -1,7 +1,8 @@
+import phoneMetadata from "libphonenumber-js/metadata.min.json";
 import { describe, expect, it } from "vitest";
 import type { FieldDefinition } from "../fields/definition";
 import { JsonNumber, type MetadataValue } from "../metadata/metadata-value";
-import { parseFilters, planFilters } from "./filters";
+import { filtersFormatPhones, parseFilters, planFilters } from "./filters";
 
 const DEFINITIONS: FieldDefinition[] = [
   {
@@ -82,5 +83,34 @@ describe("search filters", () => {
       /filters\[0\]\.value: gt on the number field "seats" needs a number/,
     );
     expect(() => one("renewal", "lte", "soon")).toThrow(/needs a date/);
+  });
+});
+
+describe("search filters on a phone field", () => {
+  const withPhone: FieldDefinition[] = [
+    ...DEFINITIONS,
+    { id: "7", key: "mobile", label: "Mobile", type: "phone", aliases: ["movil"] },
+  ];
+  const parsed = (filters: MetadataValue) => parseFilters(filters);
+
+  it("need the phone metadata only for eq and neq on the phone field", () => {
+    expect(
+      filtersFormatPhones(parsed([{ key: "movil", op: "eq", value: "+34 600 00 00 00" }]), withPhone),
+    ).toBe(true);
+    expect(
+      filtersFormatPhones(parsed([{ key: "mobile", op: "neq", value: "+34 600 00 00 00" }]), withPhone),
+    ).toBe(true);
+    expect(filtersFormatPhones(parsed([{ key: "mobile", op: "contains", value: "600" }]), withPhone)).toBe(
+      false,
+    );
+    expect(filtersFormatPhones(parsed([{ key: "mobile", op: "exists" }]), withPhone)).toBe(false);
+    expect(filtersFormatPhones(parsed([{ key: "plan", op: "eq", value: "pro" }]), withPhone)).toBe(false);
+  });
+
+  it("compare an eq value as the phone field stores it (E.164)", () => {
+    const filters = parsed([{ key: "movil", op: "eq", value: "0034 600 00 00 00" }]);
+    expect(planFilters(filters, withPhone, phoneMetadata)).toEqual([
+      { index: 0, key: "mobile", op: "eq", compare: "text", value: "+34600000000" },
+    ]);
   });
 });

@@ -2,11 +2,12 @@
 // keys, ops, types and values is here and the adapter only writes SQL for the plan.
 import { invalidInput } from "../errors";
 import type { FieldDefinition } from "../fields/definition";
-import { indexDefinitions, matchField } from "../fields/definition-index";
+import { indexDefinitions, type MatchIndex, matchField } from "../fields/definition-index";
 import { MAX_KEY_LENGTH, toFieldKey } from "../fields/field-key";
 import { formatDate } from "../format/format-date";
 import { formatDatetime } from "../format/format-datetime";
 import { formatNumber } from "../format/format-number";
+import type { PhoneMetadata } from "../format/format-phone";
 import { formatValue } from "../format/format-value";
 import { JsonNumber, type MetadataValue } from "../metadata/metadata-value";
 
@@ -160,7 +161,12 @@ function instantOf(type: "date" | "datetime", value: string): string | undefined
 type Field = Pick<FieldDefinition, "key" | "type" | "options">;
 
 /** eq and neq: the value as the field's type stores it, else exactly as sent (stored as sent too). */
-function equalTo(field: Field, filter: ParsedFilter, value: string): { compare: Comparison; value: string } {
+function equalTo(
+  field: Field,
+  filter: ParsedFilter,
+  value: string,
+  phoneMetadata: PhoneMetadata | undefined,
+): { compare: Comparison; value: string } {
   if (field.type === "number") {
     const number = formatNumber(value, { fromJsonNumber: filter.fromJsonNumber });
     return number.warning ? { compare: "text", value } : { compare: "number", value: number.value };
@@ -169,7 +175,7 @@ function equalTo(field: Field, filter: ParsedFilter, value: string): { compare: 
     const instant = instantOf(field.type, value);
     return instant === undefined ? { compare: "text", value } : { compare: "instant", value: instant };
   }
-  const formatted = formatValue(field, value);
+  const formatted = formatValue(field, value, { phoneMetadata });
   return { compare: "text", value: formatted.warning ? value : formatted.value };
 }
 
@@ -211,23 +217,49 @@ function ordered(field: Field, filter: ParsedFilter, value: string): { compare: 
 export function planFilters(
   filters: readonly ParsedFilter[],
   definitions: readonly FieldDefinition[],
+  /** Required when `filtersFormatPhones(filters, definitions)`. */
+  phoneMetadata?: PhoneMetadata,
 ): PlannedFilter[] {
   const index = indexDefinitions(definitions);
   return filters.map((filter) => {
-    const definition = matchField(index, filter.sourceKey)?.definition;
-    const field: Field = definition ?? { key: toFieldKey(filter.sourceKey), type: "text" };
+    const field = fieldOf(index, filter);
     const base = { index: filter.index, key: field.key, op: filter.op };
     if (filter.value === null) {
       return { ...base, compare: "text", value: null };
     }
-    if (filter.op === "contains" || filter.op === "starts_with") {
+    if (!comparesTyped(filter)) {
       return { ...base, compare: "text", value: filter.value };
     }
     return {
       ...base,
       ...(ORDERED.has(filter.op)
         ? ordered(field, filter, filter.value)
-        : equalTo(field, filter, filter.value)),
+        : equalTo(field, filter, filter.value, phoneMetadata)),
     };
   });
 }
+
+/**
+ * Whether planning these filters formats a phone number (eq or neq on a phone field), so the
+ * caller loads the phone metadata first, and only then.
+ */
+export function filtersFormatPhones(
+  filters: readonly ParsedFilter[],
+  definitions: readonly FieldDefinition[],
+): boolean {
+  const index = indexDefinitions(definitions);
+  return filters.some(
+    (filter) =>
+      filter.value !== null &&
+      comparesTyped(filter) &&
+      !ORDERED.has(filter.op) &&
+      fieldOf(index, filter).type === "phone",
+  );
+}
+
+const fieldOf = (index: MatchIndex<FieldDefinition>, filter: ParsedFilter): Field =>
+  matchField(index, filter.sourceKey)?.definition ?? { key: toFieldKey(filter.sourceKey), type: "text" };
+
+/** contains and starts_with compare the text as stored; the other ops compare by the field's type. */
+const comparesTyped = (filter: ParsedFilter): boolean =>
+  filter.op !== "contains" && filter.op !== "starts_with";
