@@ -1020,7 +1020,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1133,7 +1133,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1204,7 +1204,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1317,7 +1317,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1410,7 +1410,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1497,7 +1497,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1621,7 +1621,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1677,7 +1677,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1816,7 +1816,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1896,7 +1896,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1981,7 +1981,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2057,7 +2057,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2173,7 +2173,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2229,7 +2229,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2342,7 +2342,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2413,7 +2413,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2493,7 +2493,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2569,7 +2569,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The database or KV cannot be reached now; nothing was written. Retry after Retry-After. */
+            /** @description The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After. */
             503: {
                 headers: {
                     [name: string]: unknown;

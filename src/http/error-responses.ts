@@ -17,7 +17,7 @@ const DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   RATE_LIMITED: "Too many requests for this credential, client or tenant; see the Retry-After header.",
   INTERNAL_SERVER_ERROR: "Unexpected error; nothing was written.",
   SERVICE_UNAVAILABLE:
-    "The database or KV cannot be reached now; nothing was written. Retry after Retry-After.",
+    "The database, KV or the phone number metadata cannot be read now; nothing was written. Retry after Retry-After.",
 };
 
 /** Every authenticated route can answer these. */
