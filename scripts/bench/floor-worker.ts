@@ -10,6 +10,11 @@ interface Env {
   LOCAL_NEON_SQL_ENDPOINT?: string;
   /** The service's KV namespace (same id): only used to seed the pre-ledger layout, never timed. */
   FIELDS_KV?: KVNamespace;
+  /**
+   * A rate limit binding like the service's API_KEY_RATE_LIMITER (never reached): `POST
+   * /rate-limited` asks it first, to show what the local simulation of one limit() call costs.
+   */
+  RATE_LIMITER?: RateLimit;
 }
 
 interface Statement {
@@ -34,6 +39,9 @@ function client(env: Env): ReturnType<typeof neon> {
 export default {
   async fetch(request: Request, env: Env): Promise<Response> {
     const statement = await request.json<Statement>();
+    if (new URL(request.url).pathname === "/rate-limited") {
+      await env.RATE_LIMITER?.limit({ key: "floor" });
+    }
     const rows = await client(env).query(statement.text, statement.params);
     return Response.json(rows);
   },

@@ -51,7 +51,7 @@ export interface BenchReport {
   /** Where the running service reads definitions: "ledger" (Postgres) or "kv" (the pre-ledger record). */
   floorMethod: string;
   /** The exact scenario's floor statement sent straight from the bench vs. through the floor Worker. */
-  harness: { directDbMs: number; floorWorkerMs: number } | null;
+  harness: { directDbMs: number; floorWorkerMs: number; floorWithRateLimitMs: number } | null;
   scenarios: ScenarioResult[];
   growth: GrowthRow[];
   cpu: CpuResult | null;
@@ -240,7 +240,7 @@ export function formatTable(report: BenchReport): string {
   );
   if (report.harness) {
     lines.push(
-      `harness: the exact floor statement takes ${fixed(report.harness.floorWorkerMs)} ms through the floor Worker, ${fixed(report.harness.directDbMs)} ms sent straight from the bench to the proxy`,
+      `harness: the exact floor statement takes ${fixed(report.harness.floorWorkerMs)} ms through the floor Worker, ${fixed(report.harness.directDbMs)} ms sent straight from the bench to the proxy, ${fixed(report.harness.floorWithRateLimitMs)} ms through the floor Worker asking a rate limiter first (one limit() call, as every API request makes: miniflare simulates it with a Durable Object fetch)`,
     );
   }
   lines.push(

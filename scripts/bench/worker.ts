@@ -68,8 +68,8 @@ export const FLOOR_WORKER = "contact-metadata-bench-floor";
 
 /**
  * The floor Worker's config, written into the run dir so no wrangler config in the repo names it:
- * the service's compatibility date (same runtime behaviour) and the service's KV namespace (the
- * bench seeds the pre-ledger KV layout through it).
+ * the service's compatibility date (same runtime behaviour), the service's KV namespace (the
+ * bench seeds the pre-ledger KV layout through it) and a rate limiter (see floor-worker.ts).
  */
 export async function writeFloorConfig(dir: string): Promise<string> {
   const primary = await readFile(PRIMARY_CONFIG, "utf8");
@@ -94,6 +94,12 @@ export async function writeFloorConfig(dir: string): Promise<string> {
       "[[kv_namespaces]]",
       'binding = "FIELDS_KV"',
       `id = "${kv}"`,
+      "",
+      // As the service's per-key limiter is configured, with a limit no bench run reaches.
+      "[[ratelimits]]",
+      'name = "RATE_LIMITER"',
+      'namespace_id = "9001"',
+      "simple = { limit = 1000000, period = 60 }",
       "",
     ].join("\n"),
   );
