@@ -83,9 +83,16 @@ async function insertEndpoint(
 ): Promise<{ id: string; secret: string }> {
   const secret = formatWebhookSecret(randomBytes(WEBHOOK_SECRET_BYTES));
   const [row] = await query<{ id: string }>(
-    `INSERT INTO webhook_endpoints (id, tenant_id, url, events, fields, description, secret)
-     VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, ARRAY['contact.metadata_updated'], $4::text[], $5, $6)
-     RETURNING id`,
+    // The tenant's endpoint count goes up with it, as the API's create statement does (it is what
+    // the limit of endpoints per tenant is checked against).
+    `WITH e AS (
+       INSERT INTO webhook_endpoints (id, tenant_id, url, events, fields, description, secret)
+       VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, ARRAY['contact.metadata_updated'], $4::text[], $5, $6)
+       RETURNING id
+     ), counted AS (
+       UPDATE tenants SET webhook_endpoint_count = webhook_endpoint_count + 1 WHERE id = $2
+     )
+     SELECT id FROM e`,
     [endpoint.id ?? null, endpoint.tenantId, endpoint.url, endpoint.fields, endpoint.description, secret],
   );
   if (!row) {

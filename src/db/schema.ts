@@ -28,6 +28,12 @@ export const tenants = pgTable("tenants", {
   definitionsVersion: bigint("definitions_version", { mode: "number" }).notNull().default(0),
   /** Live (not deleted) definitions, kept by the statements that create and delete them. */
   definitionCount: integer("definition_count").notNull().default(0),
+  /**
+   * Live (not deleted) webhook endpoints, kept by the statements that create and delete them. The
+   * create statement claims room by updating this row (`< limit`), so concurrent creates queue on
+   * it and none can pass the limit: a count(*) would be read in each statement's own snapshot.
+   */
+  webhookEndpointCount: integer("webhook_endpoint_count").notNull().default(0),
   /** A request that would create definitions past it is refused whole (422). */
   definitionLimit: integer("definition_limit").notNull().default(10_000),
   /**

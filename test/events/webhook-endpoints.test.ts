@@ -5,7 +5,8 @@ import { describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app";
 import type { Bindings } from "../../src/env";
 import type { CreatedWebhookEndpoint, EventDelivery, WebhookEndpoint } from "../../src/services/ports";
-import { call, seedTenant, type TenantFixture, tamperedKey, updateMetadata } from "../harness";
+import { call, query, seedTenant, type TenantFixture, tamperedKey, updateMetadata } from "../harness";
+import { blockedBy, pidOf, WAIT, waitingOnLocks } from "../pg-locks";
 import { createEndpoint, deliveries, registerHook, waitFor } from "./helpers";
 
 const list = async (t: TenantFixture) =>
@@ -127,6 +128,54 @@ describe("POST /api/public/webhook-endpoints", () => {
     expect((await createEndpoint(t, { url: "https://hooks.example.com/21" })).status).toBe(400);
     await remove(t, (await list(t))[0]?.id ?? "");
     expect((await createEndpoint(t, { url: "https://hooks.example.com/21" })).status).toBe(201);
+  });
+
+  it("keeps the limit of 20 when 30 requests create endpoints at once, and after deletes", async () => {
+    const t = await seedTenant();
+    const created = async (n: number, prefix: string) => {
+      const statuses = await Promise.all(
+        Array.from(
+          { length: n },
+          async (_, i) =>
+            (await createEndpoint(t, { url: `https://hooks.example.com/${prefix}${i}` })).status,
+        ),
+      );
+      // Nothing but a 201 or the limit's 400: no 5xx from two statements racing for the last room.
+      expect(statuses.filter((s) => s !== 201 && s !== 400)).toEqual([]);
+      return statuses.filter((s) => s === 201).length;
+    };
+    expect(await created(30, "a")).toBe(20);
+    expect(await list(t)).toHaveLength(20);
+    const [first, second] = await list(t);
+    // The same endpoint deleted by several requests at once gives its room back once: they are
+    // made to wait together on its row, held by another transaction for a moment.
+    const marker = `endpoint_locker_${crypto.randomUUID().replaceAll("-", "")}`;
+    const locker = query(
+      `/* ${marker} */ WITH l AS (SELECT id FROM webhook_endpoints WHERE id = $1 FOR UPDATE) SELECT pg_sleep(2) FROM l`,
+      [first?.id],
+    );
+    const lockerPid = await pidOf(marker);
+    // (Two: a Worker keeps at most six connections open, and the locker and the checks need theirs.)
+    const removals = [first, first].map((e) => remove(t, e?.id ?? ""));
+    await vi.waitFor(async () => expect(await blockedBy(lockerPid)).toBe(1), WAIT);
+    await vi.waitFor(
+      async () => expect(await waitingOnLocks("UPDATE webhook_endpoints e SET deleted_at")).toBe(2),
+      WAIT,
+    );
+    await locker;
+    expect((await Promise.all(removals)).map((r) => r.status).sort()).toEqual([200, 404]);
+    expect((await remove(t, second?.id ?? "")).status).toBe(200);
+    // The count the limit is checked against is the tenant's live endpoints, in Postgres.
+    const counted = async () =>
+      (
+        await query<{ n: number }>("SELECT webhook_endpoint_count AS n FROM tenants WHERE id = $1", [
+          t.tenantId,
+        ])
+      )[0]?.n;
+    expect(await counted()).toBe(18);
+    expect(await created(10, "b")).toBe(2);
+    expect(await list(t)).toHaveLength(20);
+    expect(await counted()).toBe(20);
   });
 
   it("with an Idempotency-Key, a retry gets the first endpoint and secret back and registers nothing more", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { createWebhook } from "../../scripts/lib/webhooks";
 import { call, query, seedTenant, type TenantFixture, updateMetadata } from "../harness";
+import { blockedBy, pidOf, WAIT } from "../pg-locks";
 import { type ActivityEntry, activity, bulk, encodeSearchCursor, type Page } from "./read-side.helpers";
 
 async function page(t: TenantFixture, contactId: string, params: Record<string, string> = {}) {
@@ -222,32 +223,6 @@ describe("GET /api/public/contact/{id}/activity", () => {
     await expectRunOfHistory(t, first, "s2");
   });
 });
-
-const WAIT = { timeout: 4000, interval: 50 };
-
-async function pidOf(marker: string): Promise<number> {
-  let pid = 0;
-  await vi.waitFor(async () => {
-    const [row] = await query<{ pid: number }>(
-      "SELECT pid FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()",
-      [`%${marker}%`],
-    );
-    expect(row).toBeDefined();
-    pid = row?.pid ?? 0;
-  }, WAIT);
-  return pid;
-}
-
-/** Backends waiting for `pid`'s locks. */
-const blockedBy = async (pid: number) =>
-  Number(
-    (
-      await query<{ n: string }>(
-        "SELECT count(*) AS n FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))",
-        [pid],
-      )
-    )[0]?.n,
-  );
 
 /**
  * The first page, then every page after it, read after the late write committed, are a run of

@@ -83,9 +83,13 @@ export function createWebhookEndpointStore(db: Database): WebhookEndpointStore {
           }),
           sql`
         WITH ${authCte(caller)}, ${claimCte(idempotency, requestId)},
-        live AS (
-          SELECT count(*) AS n FROM webhook_endpoints e JOIN auth ON e.tenant_id = auth.tenant_id
-          WHERE e.deleted_at IS NULL
+        room AS (
+          -- Claims a place under the limit on the tenant row: a concurrent create waits for this
+          -- row and then sees its count (a count(*) of endpoints would not see the other's insert).
+          UPDATE tenants t SET webhook_endpoint_count = t.webhook_endpoint_count + 1
+          FROM auth
+          WHERE t.id = auth.tenant_id AND t.webhook_endpoint_count < ${limit} AND EXISTS (SELECT 1 FROM go)
+          RETURNING t.id
         ),
         created AS (
           INSERT INTO webhook_endpoints (tenant_id, url, events, fields, description, secret)
@@ -94,7 +98,7 @@ export function createWebhookEndpointStore(db: Database): WebhookEndpointStore {
             CASE WHEN ${jsonParam(endpoint.fields)} = 'null'::jsonb THEN NULL
               ELSE ARRAY(SELECT jsonb_array_elements_text(${jsonParam(endpoint.fields)})) END,
             ${endpoint.description}, ${endpoint.secret}
-          FROM auth, live WHERE live.n < ${limit} AND EXISTS (SELECT 1 FROM go)
+          FROM auth JOIN room ON room.id = auth.tenant_id
           RETURNING *
         )
         SELECT
@@ -150,8 +154,15 @@ export function createWebhookEndpointStore(db: Database): WebhookEndpointStore {
         sql`
         WITH ${authCte(caller)}, ${endpointCte(id)},
         deleted AS (
-          UPDATE webhook_endpoints e SET deleted_at = now() FROM endpoint WHERE e.id = endpoint.id
-          RETURNING e.id
+          -- deleted_at IS NULL again: of two concurrent deletes, the one that waited finds the row
+          -- deleted, deletes nothing and gives no room back.
+          UPDATE webhook_endpoints e SET deleted_at = now() FROM endpoint
+          WHERE e.id = endpoint.id AND e.deleted_at IS NULL
+          RETURNING e.id, e.tenant_id
+        ),
+        room AS (
+          UPDATE tenants t SET webhook_endpoint_count = t.webhook_endpoint_count - 1
+          FROM deleted WHERE t.id = deleted.tenant_id
         ),
         abandoned AS (
           -- Nobody is listening any more: its unsent deliveries end here instead of retrying for a day.
