@@ -6,8 +6,8 @@ import { NO_RESOLUTION, type Resolution } from "../core/matching/resolution";
 import { type ItemResult, itemResults, type UpdatedField } from "../core/metadata/item-results";
 import {
   type AskedField,
-  formatsPhoneNumbers,
   matchItems,
+  mayFormatPhoneNumbers,
   planUpdate,
   prepareItems,
   type UpdateItem,
@@ -65,6 +65,10 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
   await ensureVerified(deps, caller);
   const snapshot = await loadDefinitions(deps, caller.tenantId);
   const matched = matchItems(prepared, snapshot.definitions);
+  // Before the LLM call: a request refused because the metadata cannot be read has spent nothing.
+  const phoneMetadata = mayFormatPhoneNumbers(matched, snapshot.definitions)
+    ? await deps.phoneMetadata()
+    : undefined;
   const { resolution, budgetSpent } = await resolveUnmatched(
     deps,
     caller,
@@ -74,7 +78,7 @@ export async function updateMetadata(deps: Deps, input: UpdateInput): Promise<Up
   const plan = planUpdate(matched, resolution, {
     tenantId: caller.tenantId,
     llmBudgetSpent: budgetSpent,
-    phoneMetadata: formatsPhoneNumbers(matched, resolution) ? await deps.phoneMetadata() : undefined,
+    phoneMetadata,
   });
 
   const sent = plan.items.flatMap((item) => ("writes" in item ? [item] : []));

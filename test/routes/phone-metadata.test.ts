@@ -5,7 +5,17 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { PHONE_METADATA_PATH } from "../../src/adapters/assets/phone-metadata";
 import worker from "../../src/index";
-import { activityRows, call, fieldMap, seedTenant, type TenantFixture } from "../harness";
+import {
+  activityRows,
+  answer,
+  call,
+  fieldMap,
+  llmCalls,
+  putField,
+  scriptLlm,
+  seedTenant,
+  type TenantFixture,
+} from "../harness";
 import { contactsOf } from "./read-side.helpers";
 
 const putPhoneField = (t: TenantFixture) =>
@@ -61,9 +71,12 @@ describe("phone numbers with the metadata from the static assets", () => {
     expect(await fieldMap(t.contactId)).toEqual({ phone: "+34612345678", mobile_note: "0034 612" });
   });
 
-  it("reads the metadata only for a request that formats a phone number, then once per isolate", async () => {
+  it("reads the metadata only for a request that may format a phone number, then once per isolate", async () => {
     const t = await seedTenant();
     expect((await putPhoneField(t)).status).toBe(201);
+    // Every key of the first request matches a field that is not a phone: nothing to read. (A key
+    // left for the LLM could be mapped onto the phone field: such a request reads first.)
+    expect((await putField(t, "company", { label: "Company" })).status).toBe(201);
     const { env: bindings, reads } = envWithAssets((request) => env.ASSETS.fetch(request));
 
     expect((await update(bindings, t, { company: "Acme" })).status).toBe(200);
@@ -127,5 +140,48 @@ describe("phone numbers with the metadata from the static assets", () => {
     const created = await byPhone.json<{ id: string }>();
     expect((await contactsOf(t.tenantId)).find((c) => c.id === created.id)?.phone).toBe("+34612345678");
     expect(reads).toHaveLength(1);
+  });
+
+  it("reads nothing to clear a phone field (a clear formats nothing), even while the read fails", async () => {
+    const t = await seedTenant();
+    expect((await putPhoneField(t)).status).toBe(201);
+    expect((await update(env, t, { phone: "+34 600 00 00 01" })).status).toBe(200);
+    const { env: bindings, reads } = envWithAssets(() => Promise.reject(new Error("assets unreachable")));
+
+    expect((await update(bindings, t, { phone: null })).status).toBe(200);
+    expect(await fieldMap(t.contactId)).toEqual({});
+    expect(reads).toHaveLength(0);
+  });
+
+  it("formats a value the LLM maps onto a phone field, after one read", async () => {
+    const token = `tok_${crypto.randomUUID().replaceAll("-", "")}`;
+    const t = await seedTenant();
+    expect(
+      (await putField(t, "phone", { label: "Teléfono", type: "phone", description: token })).status,
+    ).toBe(201);
+    await scriptLlm(token, [
+      answer({ mappings: [{ key: "xyzzy_line", field: "phone", value: null }], extracted: [] }),
+    ]);
+    const { env: bindings, reads } = envWithAssets((request) => env.ASSETS.fetch(request));
+
+    expect((await update(bindings, t, { xyzzy_line: "0034 612 34 56 78" })).status).toBe(200);
+    expect(await fieldMap(t.contactId)).toEqual({ phone: "+34612345678" });
+    expect(reads).toHaveLength(1);
+  });
+
+  it("reads before asking the LLM, so a failed read spends no LLM call", async () => {
+    const token = `tok_${crypto.randomUUID().replaceAll("-", "")}`;
+    const t = await seedTenant();
+    expect(
+      (await putField(t, "phone", { label: "Teléfono", type: "phone", description: token })).status,
+    ).toBe(201);
+    await scriptLlm(token, [
+      answer({ mappings: [{ key: "xyzzy_line", field: "phone", value: null }], extracted: [] }),
+    ]);
+    const { env: bindings } = envWithAssets(() => Promise.reject(new Error("assets unreachable")));
+
+    expect((await update(bindings, t, { xyzzy_line: "+34 612 34 56 78" })).status).toBe(503);
+    expect(await llmCalls(token)).toHaveLength(0);
+    expect(await fieldMap(t.contactId)).toEqual({});
   });
 });

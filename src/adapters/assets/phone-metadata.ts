@@ -8,18 +8,17 @@ import type { PhoneMetadata } from "../../core/format/format-phone";
 export const PHONE_METADATA_PATH = "/libphonenumber-js/metadata.min.json";
 
 /**
- * The phone metadata, read from the static assets once per isolate, the first time a request
- * formats a phone number (one asset read, then a 83 KB JSON parse). A failed read is not cached,
- * so the next request tries again.
+ * The phone metadata, read from the static assets the first time a request of the isolate needs
+ * it (one asset read, then an 83 KB JSON parse), then kept. Only the parsed object is shared: a
+ * read in flight belongs to the request that started it (workerd binds I/O to its request, and a
+ * cancelled request would strand whoever awaited its read), so two first requests read twice. A
+ * failed read keeps nothing: the next request tries again.
  */
 export function createPhoneMetadataSource(assets: Fetcher): () => Promise<PhoneMetadata> {
-  let loading: Promise<PhoneMetadata> | undefined;
-  return () => {
-    loading ??= load(assets).catch((err: unknown) => {
-      loading = undefined;
-      throw err;
-    });
-    return loading;
+  let loaded: PhoneMetadata | undefined;
+  return async () => {
+    loaded ??= await load(assets);
+    return loaded;
   };
 }
 

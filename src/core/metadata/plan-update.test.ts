@@ -4,7 +4,7 @@ import type { FieldDefinition } from "../fields/definition";
 import { definitionIdFor } from "../fields/definition-id";
 import { NO_RESOLUTION, type Resolution } from "../matching/resolution";
 import type { MetadataEntry } from "./metadata-value";
-import { type FieldWrite, formatsPhoneNumbers, matchItems, planUpdate, prepareItems } from "./plan-update";
+import { type FieldWrite, matchItems, mayFormatPhoneNumbers, planUpdate, prepareItems } from "./plan-update";
 
 const def = (key: string, extra: Partial<FieldDefinition> = {}): FieldDefinition => ({
   id: `id-${key}`,
@@ -163,14 +163,20 @@ describe("phone numbers", () => {
   const matchedFor = (sent: Record<string, string | null>) =>
     matchItems(prepareItems([{ contactId: CONTACT, entries: entries(sent) }]), typed);
 
-  it("says when planning formats a phone number (matched here or by the LLM), and only then", () => {
-    expect(formatsPhoneNumbers(matchedFor({ company: "Acme", other: "x" }), NO_RESOLUTION)).toBe(false);
-    expect(formatsPhoneNumbers(matchedFor({ Phone: "+34 600 00 00 00" }), NO_RESOLUTION)).toBe(true);
-    const byLlm: Resolution = {
-      ...NO_RESOLUTION,
-      mapped: new Map([["movil", { definition: typed[0] as FieldDefinition, value: null }]]),
-    };
-    expect(formatsPhoneNumbers(matchedFor({ movil: "+34 600 00 00 00" }), byLlm)).toBe(true);
+  it("says before the LLM is asked whether planning may format a phone number, and only then", () => {
+    expect(mayFormatPhoneNumbers(matchedFor({ company: "Acme" }), typed)).toBe(false);
+    expect(mayFormatPhoneNumbers(matchedFor({ Phone: "+34 600 00 00 00" }), typed)).toBe(true);
+    // A clear formats nothing.
+    expect(mayFormatPhoneNumbers(matchedFor({ phone: null, company: "Acme" }), typed)).toBe(false);
+    // A key no stage knows is left for the LLM, which may map it onto the phone field...
+    expect(mayFormatPhoneNumbers(matchedFor({ xyzzy_line: "+34 600 00 00 00" }), typed)).toBe(true);
+    // ...but not when the tenant has no phone field.
+    const untyped = [def("company")];
+    const alone = matchItems(
+      prepareItems([{ contactId: CONTACT, entries: entries({ xyzzy_line: "1" }) }]),
+      untyped,
+    );
+    expect(mayFormatPhoneNumbers(alone, untyped)).toBe(false);
   });
 
   it("formats with the metadata it is given, and refuses to plan a phone without it", () => {

@@ -167,7 +167,7 @@ export function planUpdate(
   resolution: Resolution,
   /**
    * `llmBudgetSpent`: the LLM was not asked because the tenant's budget is spent (a warning per key).
-   * `phoneMetadata`: required when `formatsPhoneNumbers(matched, resolution)`.
+   * `phoneMetadata`: required when `mayFormatPhoneNumbers(matched, definitions)`.
    */
   context: { tenantId: string; llmBudgetSpent?: boolean; phoneMetadata?: PhoneMetadata | undefined },
 ): UpdatePlan {
@@ -252,16 +252,21 @@ export function planUpdate(
 }
 
 /**
- * Whether `planUpdate` will format a phone number: some field lands in a phone-typed definition,
- * matched here or by the LLM. The service then loads the phone metadata first, so a request that
- * formats none never pays for it.
+ * Whether `planUpdate` may format a phone number, known before the LLM is asked: a value (not a
+ * clear) matched to a phone field, or keys left for the LLM while the tenant has a phone field
+ * they could be mapped onto. The service then loads the phone metadata first, before any LLM call
+ * (a failed read costs no LLM spend), and a request that can format none never pays for it.
  */
-export function formatsPhoneNumbers(matched: MatchedUpdate, resolution: Resolution): boolean {
-  const isPhone = ({ definition }: { definition: FieldDefinition }) => definition.type === "phone";
-  return (
-    matched.items.some((item) => !("error" in item) && [...item.matches.values()].some(isPhone)) ||
-    [...resolution.mapped.values()].some(isPhone)
+export function mayFormatPhoneNumbers(
+  matched: MatchedUpdate,
+  definitions: readonly FieldDefinition[],
+): boolean {
+  const matchesPhone = matched.items.some(
+    (item) =>
+      !("error" in item) &&
+      [...item.matches].some(([field, match]) => field.value !== null && match.definition.type === "phone"),
   );
+  return matchesPhone || (matched.asked.length > 0 && definitions.some((d) => d.type === "phone"));
 }
 
 /** Two fields that land in one definition behave like two keys that convert to one: the later wins. */
