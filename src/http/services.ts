@@ -20,6 +20,7 @@ import { NO_LLM_CALL } from "../core/matching/llm-report";
 import type { TenantSpend } from "../core/usage/llm-budget";
 import { ConfigSchema, type HonoEnv } from "../env";
 import { BoundedCache } from "../services/bounded-cache";
+import { writeProjection } from "../services/definitions";
 import type { Deps, IsolateState, RequestMeter } from "../services/deps";
 import { LLM_CALLER_MS, VerifiedCallers } from "../services/verified-callers";
 import { ApiError } from "./api-error";
@@ -128,7 +129,7 @@ export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
     );
   const toProject = new Map<string, DefinitionsSnapshot>();
   c.set("checkResponses", checkResponses);
-  c.set("services", {
+  const deps: Deps = {
     ...stores,
     projections,
     hmac: webCryptoHmac,
@@ -147,12 +148,13 @@ export const services = (): MiddlewareHandler<HonoEnv> => async (c, next) => {
       }
     },
     log,
-  });
+  };
+  c.set("services", deps);
   try {
     await next();
   } finally {
     for (const [tenantId, snapshot] of toProject) {
-      defer(() => projections.write(tenantId, snapshot));
+      defer(() => writeProjection(deps, tenantId, snapshot));
     }
     const { llm, kv } = meter;
     const outcome =

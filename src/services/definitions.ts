@@ -12,7 +12,7 @@ const sizeOf = (snapshot: DefinitionsSnapshot): number => JSON.stringify(snapsho
  * statement's answer is not used, so an isolate always reads its own writes.
  */
 export async function loadDefinitions(deps: Deps, tenantId: string): Promise<DefinitionsSnapshot> {
-  const floor = deps.isolate.floors.get(tenantId) ?? 0;
+  const floor = newestSeen(deps, tenantId);
   const cached = deps.isolate.snapshots.get(tenantId);
   if (cached && cached.version >= floor) {
     return cached;
@@ -41,7 +41,7 @@ export function keepDefinitionsCurrent(
   version: number,
   delta: DefinitionsDelta | null,
 ): void {
-  const floor = deps.isolate.floors.get(tenantId) ?? 0;
+  const floor = newestSeen(deps, tenantId);
   if (version > floor) {
     deps.isolate.floors.set(tenantId, version);
   }
@@ -58,16 +58,47 @@ export function keepDefinitionsCurrent(
   refreshLater(deps, tenantId);
 }
 
-/** Reads the ledger again after the response, once per tenant at a time in this isolate. */
+/**
+ * Writes a snapshot to the KV projection (after the response). KV keeps whichever write lands
+ * last, so when this isolate has meanwhile seen a newer ledger version than the one written (a
+ * later statement's write landed first), the ledger is read and written again.
+ */
+export async function writeProjection(
+  deps: Deps,
+  tenantId: string,
+  snapshot: DefinitionsSnapshot,
+): Promise<void> {
+  await deps.projections.write(tenantId, snapshot);
+  if (newestSeen(deps, tenantId) > snapshot.version) {
+    refreshLater(deps, tenantId);
+  }
+}
+
+const newestSeen = (deps: Deps, tenantId: string): number => deps.isolate.floors.get(tenantId) ?? 0;
+
+/** Attempts of one refresh to catch up with versions committed while it read. */
+const REFRESH_ATTEMPTS = 3;
+
+/**
+ * Reads the ledger again after the response, once per tenant at a time in this isolate. A statement
+ * that commits a newer version while the read is under way cannot start a refresh of its own (this
+ * one is running), so this one reads again until it has written the newest version the isolate has
+ * seen: otherwise the projection could stay behind until the tenant's next change.
+ */
 function refreshLater(deps: Deps, tenantId: string): void {
   if (deps.isolate.refreshing.has(tenantId)) {
     return;
   }
   const refresh = (async () => {
     try {
-      const snapshot = await deps.definitions.snapshot(tenantId);
-      remember(deps, tenantId, snapshot);
-      await deps.projections.write(tenantId, snapshot);
+      for (let attempt = 0; attempt < REFRESH_ATTEMPTS; attempt++) {
+        const snapshot = await deps.definitions.snapshot(tenantId);
+        remember(deps, tenantId, snapshot);
+        await deps.projections.write(tenantId, snapshot);
+        if (snapshot.version >= newestSeen(deps, tenantId)) {
+          return;
+        }
+      }
     } finally {
       deps.isolate.refreshing.delete(tenantId);
     }
