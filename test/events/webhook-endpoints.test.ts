@@ -151,7 +151,7 @@ describe("POST /api/public/webhook-endpoints", () => {
     // made to wait together on its row, held by another transaction for a moment.
     const marker = `endpoint_locker_${crypto.randomUUID().replaceAll("-", "")}`;
     const locker = query(
-      `/* ${marker} */ WITH l AS (SELECT id FROM webhook_endpoints WHERE id = $1 FOR UPDATE) SELECT pg_sleep(2) FROM l`,
+      `/* ${marker} */ WITH l AS (SELECT id FROM webhook_endpoints WHERE id = $1 FOR UPDATE) SELECT pg_sleep(1) FROM l`,
       [first?.id],
     );
     const lockerPid = await pidOf(marker);
