@@ -40,6 +40,24 @@ function envWithAssets(fetchAsset: (request: Request) => Promise<Response>) {
   return { env: { ...env, ASSETS: assets }, reads };
 }
 
+/** The metadata as deployed, its reads counted. */
+const readable = () => envWithAssets((request) => env.ASSETS.fetch(request));
+/** Static assets that cannot be reached. */
+const unreadable = () => envWithAssets(() => Promise.reject(new Error("assets unreachable")));
+
+/** A tenant with a phone field the fake LLM maps the key `xyzzy_line` onto (no other stage knows it). */
+async function llmMapsOntoPhone(): Promise<{ t: TenantFixture; token: string }> {
+  const token = `tok_${crypto.randomUUID().replaceAll("-", "")}`;
+  const t = await seedTenant();
+  expect((await putField(t, "phone", { label: "Teléfono", type: "phone", description: token })).status).toBe(
+    201,
+  );
+  await scriptLlm(token, [
+    answer({ mappings: [{ key: "xyzzy_line", field: "phone", value: null }], extracted: [] }),
+  ]);
+  return { t, token };
+}
+
 async function post(bindings: typeof env, t: TenantFixture, path: string, body: unknown): Promise<Response> {
   const ctx = createExecutionContext();
   const res = await worker.fetch(
@@ -77,7 +95,7 @@ describe("phone numbers with the metadata from the static assets", () => {
     // Every key of the first request matches a field that is not a phone: nothing to read. (A key
     // left for the LLM could be mapped onto the phone field: such a request reads first.)
     expect((await putField(t, "company", { label: "Company" })).status).toBe(201);
-    const { env: bindings, reads } = envWithAssets((request) => env.ASSETS.fetch(request));
+    const { env: bindings, reads } = readable();
 
     expect((await update(bindings, t, { company: "Acme" })).status).toBe(200);
     expect(reads).toHaveLength(0);
@@ -111,7 +129,7 @@ describe("phone numbers with the metadata from the static assets", () => {
   it("finds a contact by its phone field written another way (search eq compares E.164)", async () => {
     const t = await seedTenant();
     expect((await putPhoneField(t)).status).toBe(201);
-    const { env: bindings, reads } = envWithAssets((request) => env.ASSETS.fetch(request));
+    const { env: bindings, reads } = readable();
     expect((await update(bindings, t, { phone: "+34 612 34 56 78" })).status).toBe(200);
 
     const res = await post(bindings, t, "/api/public/contacts/search", {
@@ -124,7 +142,7 @@ describe("phone numbers with the metadata from the static assets", () => {
 
   it("reads it to upsert by phone, and not to upsert by email", async () => {
     const t = await seedTenant();
-    const { env: bindings, reads } = envWithAssets((request) => env.ASSETS.fetch(request));
+    const { env: bindings, reads } = readable();
     const byEmail = await post(bindings, t, "/api/public/contacts/upsert", {
       email: "ada@example.com",
       metadata: { plan: "Pro" },
@@ -146,7 +164,7 @@ describe("phone numbers with the metadata from the static assets", () => {
     const t = await seedTenant();
     expect((await putPhoneField(t)).status).toBe(201);
     expect((await update(env, t, { phone: "+34 600 00 00 01" })).status).toBe(200);
-    const { env: bindings, reads } = envWithAssets(() => Promise.reject(new Error("assets unreachable")));
+    const { env: bindings, reads } = unreadable();
 
     expect((await update(bindings, t, { phone: null })).status).toBe(200);
     expect(await fieldMap(t.contactId)).toEqual({});
@@ -154,15 +172,8 @@ describe("phone numbers with the metadata from the static assets", () => {
   });
 
   it("formats a value the LLM maps onto a phone field, after one read", async () => {
-    const token = `tok_${crypto.randomUUID().replaceAll("-", "")}`;
-    const t = await seedTenant();
-    expect(
-      (await putField(t, "phone", { label: "Teléfono", type: "phone", description: token })).status,
-    ).toBe(201);
-    await scriptLlm(token, [
-      answer({ mappings: [{ key: "xyzzy_line", field: "phone", value: null }], extracted: [] }),
-    ]);
-    const { env: bindings, reads } = envWithAssets((request) => env.ASSETS.fetch(request));
+    const { t } = await llmMapsOntoPhone();
+    const { env: bindings, reads } = readable();
 
     expect((await update(bindings, t, { xyzzy_line: "0034 612 34 56 78" })).status).toBe(200);
     expect(await fieldMap(t.contactId)).toEqual({ phone: "+34612345678" });
@@ -170,15 +181,8 @@ describe("phone numbers with the metadata from the static assets", () => {
   });
 
   it("reads before asking the LLM, so a failed read spends no LLM call", async () => {
-    const token = `tok_${crypto.randomUUID().replaceAll("-", "")}`;
-    const t = await seedTenant();
-    expect(
-      (await putField(t, "phone", { label: "Teléfono", type: "phone", description: token })).status,
-    ).toBe(201);
-    await scriptLlm(token, [
-      answer({ mappings: [{ key: "xyzzy_line", field: "phone", value: null }], extracted: [] }),
-    ]);
-    const { env: bindings } = envWithAssets(() => Promise.reject(new Error("assets unreachable")));
+    const { t, token } = await llmMapsOntoPhone();
+    const { env: bindings } = unreadable();
 
     expect((await update(bindings, t, { xyzzy_line: "+34 612 34 56 78" })).status).toBe(503);
     expect(await llmCalls(token)).toHaveLength(0);
