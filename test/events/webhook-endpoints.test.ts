@@ -148,21 +148,25 @@ describe("POST /api/public/webhook-endpoints", () => {
     expect(await list(t)).toHaveLength(20);
     const [first, second] = await list(t);
     // The same endpoint deleted by several requests at once gives its room back once: they are
-    // made to wait together on its row, held by another transaction for a moment.
+    // made to wait together on its row, held by another statement until both wait (then cancelled,
+    // which releases it), so the test does not depend on how fast the machine is.
     const marker = `endpoint_locker_${crypto.randomUUID().replaceAll("-", "")}`;
-    const locker = query(
-      `/* ${marker} */ WITH l AS (SELECT id FROM webhook_endpoints WHERE id = $1 FOR UPDATE) SELECT pg_sleep(1) FROM l`,
+    const locker = query<unknown>(
+      `/* ${marker} */ WITH l AS (SELECT id FROM webhook_endpoints WHERE id = $1 FOR UPDATE) SELECT pg_sleep(15) FROM l`,
       [first?.id],
     );
     const lockerPid = await pidOf(marker);
     // (Two: a Worker keeps at most six connections open, and the locker and the checks need theirs.)
     const removals = [first, first].map((e) => remove(t, e?.id ?? ""));
-    await vi.waitFor(async () => expect(await blockedBy(lockerPid)).toBe(1), WAIT);
+    // Up to 10 s: on a loaded machine the two requests take a while to reach Postgres.
+    const patient = { ...WAIT, timeout: 10_000 };
+    await vi.waitFor(async () => expect(await blockedBy(lockerPid)).toBe(1), patient);
     await vi.waitFor(
       async () => expect(await waitingOnLocks("UPDATE webhook_endpoints e SET deleted_at")).toBe(2),
-      WAIT,
+      patient,
     );
-    await locker;
+    await query("SELECT pg_cancel_backend($1)", [lockerPid]);
+    await expect(locker).rejects.toThrow(/cancel/);
     expect((await Promise.all(removals)).map((r) => r.status).sort()).toEqual([200, 404]);
     expect((await remove(t, second?.id ?? "")).status).toBe(200);
     // The count the limit is checked against is the tenant's live endpoints, in Postgres.
