@@ -206,7 +206,8 @@ describe("GET /api/public/contact/{id}/activity", () => {
     let s1Pid = 0;
     await vi.waitFor(async () => {
       const [row] = await query<{ pid: number }>(
-        "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE '%WITH auth AS%'",
+        // The update statement runs as a stored statement (migrations/0010): its call is what shows.
+        "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE '%FROM stored.q\\_%'",
       );
       expect(row).toBeDefined();
       s1Pid = row?.pid ?? 0;

@@ -74,8 +74,9 @@ describe("the work of an update is linear in its keys", () => {
 
     // The same statement the Worker sends, run under EXPLAIN ANALYZE (so it really executes).
     let plan: PlanNode | undefined;
+    // The statement's own text, not its stored call (whose plan is one function scan).
     const explaining = {
-      execute: async (statement: ReturnType<typeof sql>) => {
+      executeStored: async (statement: ReturnType<typeof sql>) => {
         const { rows } = await db.execute(sql`EXPLAIN (ANALYZE, FORMAT JSON) ${statement}`);
         const raw = (rows[0] as Record<string, unknown>)["QUERY PLAN"];
         plan = (typeof raw === "string" ? JSON.parse(raw) : raw)[0].Plan;

@@ -6,7 +6,31 @@ import { DrizzleQueryError } from "drizzle-orm/errors";
 /** What the adapters use of a database: one drizzle `sql` statement in, its rows out. */
 export interface Database {
   execute(query: SQL): Promise<{ rows: Record<string, unknown>[] }>;
+  /**
+   * The same, for a statement whose one column is named `result`, run as a stored statement
+   * (migrations/0010_stored_statements.sql): Postgres parses and plans it once per pooled connection
+   * instead of on every request. Still one round trip: the first time an isolate sends a statement
+   * text, its definition rides in the same transaction as the call.
+   */
+  executeStored(query: SQL): Promise<{ rows: Record<string, unknown>[] }>;
 }
+
+/** Postgres' undefined_function: a stored statement dropped since (`stored.clear()` at migration). */
+const UNDEFINED_FUNCTION = "42883";
+
+/** The stored statement's name: `q_` and the first 128 bits of the text's SHA-256, in hex. */
+export async function storedName(text: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  let hex = "";
+  for (const byte of digest.subarray(0, 16)) {
+    hex += byte.toString(16).padStart(2, "0");
+  }
+  return `q_${hex}`;
+}
+
+/** The call of a stored statement: its parameters in order, typed by the function's signature. */
+export const storedCall = (name: string, paramCount: number): string =>
+  `SELECT r AS result FROM stored.${name}(${Array.from({ length: paramCount }, (_, i) => `$${i + 1}`).join(", ")}) AS r`;
 
 /**
  * Drizzle's `sql` template rendered as Postgres text and parameters, with the escaping of drizzle's
@@ -42,16 +66,51 @@ export function createDatabase(databaseUrl: string, localSqlEndpoint?: string): 
     types.setTypeParser(oid, (value: string) => value);
   }
   const client = neon(databaseUrl);
+  const RESULTS = { arrayMode: false, fullResults: true } as const;
+  /** Stored statements this isolate has defined or called: from then on it sends the call alone. */
+  const known = new Set<string>();
+  // As drizzle's session does: the driver's error (its Postgres `code`) is the `cause`, which
+  // src/adapters/db/sql.ts and the error log read.
+  const wrapped = async <T>(sql: string, params: unknown[], send: () => Promise<T>): Promise<T> => {
+    try {
+      return await send();
+    } catch (err) {
+      throw new DrizzleQueryError(sql, params, err as Error);
+    }
+  };
   return {
-    async execute(query) {
+    execute(query) {
       const { sql, params } = toQuery(query);
-      try {
-        return await client.query(sql, params, { arrayMode: false, fullResults: true });
-      } catch (err) {
-        // As drizzle's session does: the driver's error (its Postgres `code`) is the `cause`,
-        // which src/adapters/db/sql.ts and the error log read.
-        throw new DrizzleQueryError(sql, params, err as Error);
-      }
+      return wrapped(sql, params, () => client.query(sql, params, RESULTS));
+    },
+    async executeStored(query) {
+      const { sql, params } = toQuery(query);
+      const name = await storedName(sql);
+      const call = storedCall(name, params.length);
+      return wrapped(sql, params, async () => {
+        if (known.has(name)) {
+          try {
+            return await client.query(call, params, RESULTS);
+          } catch (err) {
+            // Nothing ran: the function is gone (cleared by a migration). Define it again below.
+            if ((err as { code?: unknown }).code !== UNDEFINED_FUNCTION) {
+              throw err;
+            }
+            known.delete(name);
+          }
+        }
+        // One transaction: the definition (a no-op when another isolate made it) and the call.
+        // A statement that fails or refuses itself rolls its first definition back with it.
+        const [, result] = await client.transaction(
+          [client.query("SELECT stored.define($1, $2)", [name, sql]), client.query(call, params)],
+          RESULTS,
+        );
+        if (!result) {
+          throw new Error("the stored statement's transaction returned no result");
+        }
+        known.add(name);
+        return result;
+      });
     },
   };
 }

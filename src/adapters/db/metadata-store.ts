@@ -308,7 +308,8 @@ export function createMetadataStore(db: Database): MetadataStore {
           fields: sql`(SELECT count(*) FROM upserted) + (SELECT count(*) FROM cleared)`,
           contacts: sql`(SELECT count(*) FROM born) + (SELECT count(*) FROM identified WHERE created)`,
         })}
-        SELECT
+        -- One column (a stored statement's shape): the answer as one JSON object.
+        SELECT to_jsonb(answer) AS result FROM (SELECT
           EXISTS (SELECT 1 FROM auth) AS authorized,
           (${delivery}::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM delivery)) AS duplicate,
           COALESCE((SELECT jsonb_agg(id) FROM target), '[]'::jsonb) AS found,
@@ -337,7 +338,9 @@ export function createMetadataStore(db: Database): MetadataStore {
           ${claimColumn(idempotency)} AS idempotency,
           ${spendColumn(usage)} AS llm_spend,
           ${OUTBOX_IDS_COLUMN} AS event_ids
+        ) answer
       `,
+          "stored",
         );
       } catch (err) {
         if (err instanceof Refused) {
@@ -358,7 +361,7 @@ export function createMetadataStore(db: Database): MetadataStore {
         }
         throw err;
       }
-      const result = z.parse(ResultSchema, rows[0]);
+      const result = z.parse(ResultSchema, rows[0]?.result);
       if (!result.authorized) {
         return { status: "unauthorized" };
       }

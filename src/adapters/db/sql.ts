@@ -55,11 +55,16 @@ export const isUniqueViolation = (err: unknown): boolean => causeOf(err).code ==
 
 /**
  * Every statement goes through here: an unreachable database is UNAVAILABLE (503 with
- * Retry-After at the edge), a refusal raised by the statement itself a `Refused`.
+ * Retry-After at the edge), a refusal raised by the statement itself a `Refused`. `stored`: a
+ * statement of one column, `result`, sent as a stored statement (`Database.executeStored`).
  */
-export async function run(db: Database, query: SQL): Promise<Record<string, unknown>[]> {
+export async function run(
+  db: Database,
+  query: SQL,
+  as: "text" | "stored" = "text",
+): Promise<Record<string, unknown>[]> {
   try {
-    return (await db.execute(query)).rows;
+    return (await (as === "stored" ? db.executeStored(query) : db.execute(query))).rows;
   } catch (err) {
     const cause = causeOf(err);
     if (cause.code === "CM001" && typeof cause.detail === "string") {
