@@ -177,6 +177,17 @@ export function planUpdate(
   );
   const askedSourceItem = new Map(matched.asked.map((a) => [a.sourceKey, a.item]));
   const newDefinitions = new Map<string, { id: string; key: string }>();
+  // Items of a bulk request share their keys: each key's id (a SHA-256) is derived once.
+  const ids = new Map<string, string>();
+  const idFor = (key: string) => {
+    const known = ids.get(key);
+    if (known !== undefined) {
+      return known;
+    }
+    const id = definitionIdFor(context.tenantId, key);
+    ids.set(key, id);
+    return id;
+  };
 
   const items = matched.items.map((item): PlannedItem => {
     if ("error" in item) {
@@ -192,7 +203,7 @@ export function planUpdate(
           check: {
             name: field.key,
             named: match.byName === true,
-            newId: definitionIdFor(context.tenantId, field.key),
+            newId: idFor(field.key),
           },
         });
       } else if (mapped) {
@@ -203,7 +214,7 @@ export function planUpdate(
           ...(own && mapped.value !== null ? { value: mapped.value } : {}),
         });
       } else {
-        const id = definitionIdFor(context.tenantId, field.key);
+        const id = idFor(field.key);
         // Clearing a field nobody defined must not invent a definition for it.
         if (field.value !== null) {
           newDefinitions.set(field.key, { id, key: field.key });
