@@ -273,7 +273,7 @@ interface Run {
 async function sendFloor(
   floor: Client,
   statement: FloorStatement,
-  path: "/" | "/rate-limited" = "/",
+  path: "/" | "/rate-limited" | "/platform" = "/",
 ): Promise<Sample> {
   const sample = await floor.send({ method: "POST", path, body: { ...statement } });
   if (sample.status !== 200) {
@@ -657,6 +657,7 @@ async function measureHarness(
   const direct: number[] = [];
   const viaWorker: number[] = [];
   const rateLimited: number[] = [];
+  const platform: number[] = [];
   const count = config.warmupPerScenario + config.requestsPerScenario;
   for (let i = 0; i < count; i++) {
     const statement = exact.floor(i);
@@ -665,16 +666,19 @@ async function measureHarness(
     const directMs = performance.now() - started;
     const worker = await sendFloor(run.floor, statement);
     const limited = await sendFloor(run.floor, statement, "/rate-limited");
+    const withPlatform = await sendFloor(run.floor, statement, "/platform");
     if (i >= config.warmupPerScenario) {
       direct.push(directMs);
       viaWorker.push(worker.ms);
       rateLimited.push(limited.ms);
+      platform.push(withPlatform.ms);
     }
   }
   return {
     directDbMs: median(direct),
     floorWorkerMs: median(viaWorker),
     floorWithRateLimitMs: median(rateLimited),
+    floorWithPlatformMs: median(platform),
   };
 }
 

@@ -15,6 +15,10 @@ interface Env {
    * /rate-limited` asks it first, to show what the local simulation of one limit() call costs.
    */
   RATE_LIMITER?: RateLimit;
+  /** `POST /platform` writes one data point, as the service's USAGE_EVENTS does per request. */
+  USAGE?: AnalyticsEngineDataset;
+  /** `POST /platform` sends one message after the response, as the service's EVENTS_QUEUE does. */
+  QUEUE?: Queue;
 }
 
 interface Statement {
@@ -37,12 +41,21 @@ function client(env: Env): ReturnType<typeof neon> {
 
 // biome-ignore lint/style/noDefaultExport: workerd loads a module Worker from its default export.
 export default {
-  async fetch(request: Request, env: Env): Promise<Response> {
+  async fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
     const statement = await request.json<Statement>();
-    if (new URL(request.url).pathname === "/rate-limited") {
+    const path = new URL(request.url).pathname;
+    if (path === "/rate-limited" || path === "/platform") {
       await env.RATE_LIMITER?.limit({ key: "floor" });
     }
     const rows = await client(env).query(statement.text, statement.params);
+    if (path === "/platform") {
+      // What an API request asks of Cloudflare besides its statement: a limit() call before it
+      // (above), a usage data point and, after the response, its change event to the queue.
+      env.USAGE?.writeDataPoint({ blobs: ["floor"], doubles: [1], indexes: ["floor"] });
+      if (env.QUEUE) {
+        ctx.waitUntil(env.QUEUE.sendBatch([{ body: { kind: "event", id: crypto.randomUUID() } }]));
+      }
+    }
     return Response.json(rows);
   },
 } satisfies ExportedHandler<Env>;

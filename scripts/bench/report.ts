@@ -51,7 +51,13 @@ export interface BenchReport {
   /** Where the running service reads definitions: "ledger" (Postgres) or "kv" (the pre-ledger record). */
   floorMethod: string;
   /** The exact scenario's floor statement sent straight from the bench vs. through the floor Worker. */
-  harness: { directDbMs: number; floorWorkerMs: number; floorWithRateLimitMs: number } | null;
+  harness: {
+    directDbMs: number;
+    floorWorkerMs: number;
+    floorWithRateLimitMs: number;
+    /** The floor Worker also making the platform calls every API request makes (floor-worker.ts). */
+    floorWithPlatformMs: number;
+  } | null;
   scenarios: ScenarioResult[];
   growth: GrowthRow[];
   cpu: CpuResult | null;
@@ -240,8 +246,17 @@ export function formatTable(report: BenchReport): string {
   );
   if (report.harness) {
     lines.push(
-      `harness: the exact floor statement takes ${fixed(report.harness.floorWorkerMs)} ms through the floor Worker, ${fixed(report.harness.directDbMs)} ms sent straight from the bench to the proxy, ${fixed(report.harness.floorWithRateLimitMs)} ms through the floor Worker asking a rate limiter first (one limit() call, as every API request makes: miniflare simulates it with a Durable Object fetch)`,
+      `harness: the exact floor statement takes ${fixed(report.harness.floorWorkerMs)} ms through the floor Worker, ${fixed(report.harness.directDbMs)} ms sent straight from the bench to the proxy, ${fixed(report.harness.floorWithRateLimitMs)} ms through the floor Worker asking a rate limiter first (one limit() call, as every API request makes: miniflare simulates it with a Durable Object fetch), ${fixed(report.harness.floorWithPlatformMs)} ms with every platform call an API request makes (that limit(), a usage data point, its change event to a queue after the response)`,
     );
+    const { floorWithPlatformMs } = report.harness;
+    const against = report.scenarios
+      .filter((s) => ["exact", "remembered"].includes(s.name))
+      .map((s) => `${s.name} ${fixed(s.medianMs / floorWithPlatformMs, 2)}x`);
+    if (against.length > 0) {
+      lines.push(
+        `  against that floor with the platform calls (not the target's floor; it shows what is left that is our own code): ${against.join(", ")}`,
+      );
+    }
   }
   lines.push(
     `${config.requestsPerScenario} requests per scenario (bulk: ${config.bulkRequests}, of ${BULK_ITEMS} items each) after ${config.warmupPerScenario} warm-up; growth rows ${config.growthRequests} per size after ${config.growthWarmup}; all sequential; db delay ${config.dbDelayMsEachWay} ms each way; fake LLM latency ${config.llmLatencyMs} ms${report.definitionsAtEnd === null ? "" : `; ${report.definitionsAtEnd} definitions (${fixed(report.kvValueKiBAtEnd ?? Number.NaN, 0)} KiB) in the main tenant at the end`}; ${fixed(report.durationSeconds, 0)} s in all${config.only ? `; BENCH_ONLY=${config.only.join(",")}` : ""}`,

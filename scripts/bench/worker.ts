@@ -69,7 +69,8 @@ export const FLOOR_WORKER = "contact-metadata-bench-floor";
 /**
  * The floor Worker's config, written into the run dir so no wrangler config in the repo names it:
  * the service's compatibility date (same runtime behaviour), the service's KV namespace (the
- * bench seeds the pre-ledger KV layout through it) and a rate limiter (see floor-worker.ts).
+ * bench seeds the pre-ledger KV layout through it), and a rate limiter, an Analytics Engine dataset
+ * and a queue producer like the service's (see floor-worker.ts).
  */
 export async function writeFloorConfig(dir: string): Promise<string> {
   const primary = await readFile(PRIMARY_CONFIG, "utf8");
@@ -100,6 +101,15 @@ export async function writeFloorConfig(dir: string): Promise<string> {
       'name = "RATE_LIMITER"',
       'namespace_id = "9001"',
       "simple = { limit = 1000000, period = 60 }",
+      "",
+      // As the service's usage data points and change events (floor-worker.ts, POST /platform).
+      "[[analytics_engine_datasets]]",
+      'binding = "USAGE"',
+      'dataset = "bench_floor_usage"',
+      "",
+      "[[queues.producers]]",
+      'binding = "QUEUE"',
+      'queue = "bench-floor-events"',
       "",
     ].join("\n"),
   );
