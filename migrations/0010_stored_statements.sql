@@ -3,9 +3,10 @@
 -- statement arrives as text with no session to prepare it in; the update of a contact's metadata
 -- (~18 KB, 30 CTEs) spent ~1.2 ms being parsed and ~2.5 ms being planned per request, while it
 -- executes in ~1.5 ms. A PL/pgSQL function's statement is prepared once per connection and its
--- plan cached (a generic plan after five calls), on every Postgres version Neon runs.
+-- plan cached (Postgres may switch to a generic plan after five calls), with PL/pgSQL on any
+-- version (the statements themselves need PostgreSQL 18).
 --
--- The functions are made from the statement text by the adapter (src/adapters/db/stored.ts), named
+-- The functions are made from the statement text by the adapter (src/adapters/db/client.ts), named
 -- by its SHA-256 (`stored.q_<hash>`), the first time an isolate sends it: `stored.define` in the same
 -- transaction as the first call, so it costs no extra round trip. The text is our code's, never a
 -- client's: values are the function's arguments ($1, $2, ... as in the statement).
@@ -29,6 +30,12 @@ BEGIN
   IF to_regproc(format('stored.%I', fn_name)) IS NOT NULL THEN
     RETURN;
   END IF;
+  -- A PREPARE outlives a rollback: one left on this pooled connection by a define that failed
+  -- after it (a timeout) would make this one fail.
+  IF EXISTS (SELECT 1 FROM pg_prepared_statements p WHERE p.name = fn_name) THEN
+    EXECUTE format('DEALLOCATE %I', fn_name);
+  END IF;
+  -- PREPARE takes one statement: a text of several is refused here, before any function exists.
   EXECUTE format('PREPARE %I AS %s', fn_name, body);
   SELECT array_to_string(p.parameter_types::text[], ', '), p.result_types[1]::text, cardinality(p.result_types)
     INTO arg_types, result_type, columns
@@ -48,10 +55,11 @@ END;
 $$;
 --> statement-breakpoint
 
--- Drops every stored statement (`npm run db:migrate` calls it after migrating): functions of texts
--- no deployed code sends any more do not pile up, and none outlives a schema change it was planned
--- against. An isolate whose call then finds its function gone defines it again (two round trips,
--- once).
+-- Drops every stored statement (`npm run db:migrate` calls it before and after migrating):
+-- functions of texts no deployed code sends any more do not pile up, none keeps a migration from
+-- changing a type it uses, and none outlives a schema change it was planned against. An isolate
+-- whose call then finds its function gone defines it again (two round trips, once). IF EXISTS:
+-- two migrations clearing at once both succeed.
 CREATE OR REPLACE FUNCTION stored.clear() RETURNS integer
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -62,9 +70,13 @@ BEGIN
     SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname = 'stored' AND p.proname ~ '^q_[0-9a-f]{32}$'
   LOOP
-    EXECUTE format('DROP FUNCTION %s', fn);
+    EXECUTE format('DROP FUNCTION IF EXISTS %s', fn);
     dropped := dropped + 1;
   END LOOP;
   RETURN dropped;
 END;
 $$;
+--> statement-breakpoint
+
+-- For migrations only (the owner of the functions): the Workers never clear.
+REVOKE EXECUTE ON FUNCTION stored.clear() FROM PUBLIC;

@@ -14,6 +14,11 @@ export async function migrateDatabase(connectionString: string): Promise<void> {
   try {
     // Concurrent starters (dev + tests) must not race on the same schema.
     await client.query("SET client_min_messages = warning");
+    // Before too: a stored statement depends on the types it takes, which a migration may change.
+    // (A DO block: before migration 0010 the function does not exist, and a plain call would not parse.)
+    await client.query(
+      "DO $$ BEGIN IF to_regproc('stored.clear') IS NOT NULL THEN PERFORM stored.clear(); END IF; END $$",
+    );
     await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
     // Stored statements are made from the deployed code's statement texts; a migration may change
     // what they were planned against, and texts no code sends any more must not pile up. Each

@@ -193,9 +193,12 @@ describe("GET /api/public/contact/{id}/activity", () => {
     await updateMetadata(t, { initial: "i", s1: "-", s2: "-" });
     // A trigger delays the commit of S1 (a value starting with "slow-commit-") after its activity
     // row, and so its number, exists.
+    // S1's backend names itself while it sleeps, so no other test's sleeping statement is taken for it.
+    const marker = `slow-commit-${crypto.randomUUID()}`;
     await query(`CREATE OR REPLACE FUNCTION test_slow_commit() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
         IF EXISTS (SELECT 1 FROM jsonb_array_elements(NEW.changes) c WHERE c ->> 'new_value' LIKE 'slow-commit-%') THEN
+          PERFORM set_config('application_name', '${marker}', true);
           PERFORM pg_sleep(3);
         END IF;
         RETURN NULL;
@@ -206,8 +209,8 @@ describe("GET /api/public/contact/{id}/activity", () => {
     let s1Pid = 0;
     await vi.waitFor(async () => {
       const [row] = await query<{ pid: number }>(
-        // The update statement runs as a stored statement (migrations/0010): its call is what shows.
-        "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND query LIKE '%FROM stored.q\\_%'",
+        "SELECT pid FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND application_name = $1",
+        [marker],
       );
       expect(row).toBeDefined();
       s1Pid = row?.pid ?? 0;

@@ -2,9 +2,10 @@
 // plan (EXPLAIN ANALYZE, run on the real Postgres) must touch each input row a bounded number of
 // times and keep no per-row copy of anything key-sized; the JS steps are run on thousands of keys
 // that all fold into one field. The times themselves are the benchmark's `keys` row.
-import { sql } from "drizzle-orm";
+import { neon } from "@neondatabase/serverless";
+import type { sql } from "drizzle-orm";
 import { describe, expect, inject, it } from "vitest";
-import { createDatabase } from "../../src/adapters/db/client";
+import { createDatabase, toQuery } from "../../src/adapters/db/client";
 import { createMetadataStore } from "../../src/adapters/db/metadata-store";
 import { parseApiKey } from "../../src/core/auth/api-key";
 import type { FieldWrite } from "../../src/core/metadata/plan-update";
@@ -72,38 +73,59 @@ describe("the work of an update is linear in its keys", () => {
     });
     expect(first.status).toBe("ok");
 
-    // The same statement the Worker sends, run under EXPLAIN ANALYZE (so it really executes).
-    let plan: PlanNode | undefined;
-    // The statement's own text, not its stored call (whose plan is one function scan).
-    const explaining = {
-      executeStored: async (statement: ReturnType<typeof sql>) => {
-        const { rows } = await db.execute(sql`EXPLAIN (ANALYZE, FORMAT JSON) ${statement}`);
-        const raw = (rows[0] as Record<string, unknown>)["QUERY PLAN"];
-        plan = (typeof raw === "string" ? JSON.parse(raw) : raw)[0].Plan;
-        // EXPLAIN answers with the plan, not the statement's row: the store's parse of it fails.
-        throw new Error("explained");
-      },
-    } as unknown as typeof db;
-    await expect(
-      createMetadataStore(explaining).apply({
-        caller,
-        requestId: "scale-2",
-        items: [{ contactId: t.contactId, writes: writes(1) }],
-        newDefinitions: [],
-        learnedAliases: [],
-      }),
-    ).rejects.toThrow("explained");
-    if (!plan) {
-      throw new Error("no plan");
+    // The statement the Worker's stored statement runs, under EXPLAIN ANALYZE (so it really
+    // executes), with both plans a connection may run it with (migrations/0010): a custom plan for
+    // the arguments at hand (its first five calls), then perhaps a generic one, planned for any
+    // arguments, which Postgres keeps when it costs no more. Forced here, one after the other.
+    const neonSql = neon("postgresql://postgres:postgres@db.localtest.me:5432/app");
+    for (const [round, mode] of [
+      [1, "force_custom_plan"],
+      [2, "force_generic_plan"],
+    ] as const) {
+      let plan: PlanNode | undefined;
+      const explaining = {
+        executeStored: async (statement: ReturnType<typeof sql>) => {
+          const { sql: text, params } = toQuery(statement);
+          const name = `scale_${crypto.randomUUID().replaceAll("-", "")}`;
+          // EXECUTE takes no bound parameters: the arguments as literals, typed by the PREPARE.
+          const args = params
+            .map((p) => (p === null ? "NULL" : `'${String(p).replaceAll("'", "''")}'`))
+            .join(", ");
+          const [, , explained] = await neonSql.transaction([
+            neonSql.query(`SET LOCAL plan_cache_mode = ${mode}`),
+            neonSql.query(`PREPARE ${name} AS ${text}`),
+            neonSql.query(`EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE ${name}(${args})`),
+            neonSql.query(`DEALLOCATE ${name}`),
+          ]);
+          const raw = (explained?.[0] as Record<string, unknown> | undefined)?.["QUERY PLAN"];
+          plan = (typeof raw === "string" ? JSON.parse(raw) : raw)[0].Plan;
+          // EXPLAIN answers with the plan, not the statement's row: the store's parse of it fails.
+          throw new Error("explained");
+        },
+      } as unknown as typeof db;
+      await expect(
+        createMetadataStore(explaining).apply({
+          caller,
+          requestId: `scale-${round + 1}`,
+          items: [{ contactId: t.contactId, writes: writes(round) }],
+          newDefinitions: [],
+          learnedAliases: [],
+        }),
+      ).rejects.toThrow("explained");
+      if (!plan) {
+        throw new Error(`no plan (${mode})`);
+      }
+      // A generic plan names its arguments ($1: the key hash); a custom one has their values in.
+      expect(JSON.stringify(plan).includes("$1"), mode).toBe(mode === "force_generic_plan");
+      const nodes = nodesOf(plan);
+      // Every key really went through: N rows upserted or cleared.
+      expect(Math.max(...nodes.map(rowsTouched)), mode).toBeGreaterThanOrEqual(N);
+      const quadratic = nodes.filter((n) => rowsTouched(n) > 4 * N).map(describeNode);
+      expect(quadratic, `${mode}: nodes touching more than 4 rows per key`).toEqual([]);
+      // 1 kB per key is far more than any row of these sorts and hashes needs (a few hundred bytes).
+      const heavy = nodes.filter((n) => memoryKb(n) > N).map(describeNode);
+      expect(heavy, `${mode}: sorts or hashes holding more than 1 kB per key`).toEqual([]);
     }
-    const nodes = nodesOf(plan);
-    // Every key really went through: N rows upserted or cleared.
-    expect(Math.max(...nodes.map(rowsTouched))).toBeGreaterThanOrEqual(N);
-    const quadratic = nodes.filter((n) => rowsTouched(n) > 4 * N).map(describeNode);
-    expect(quadratic, "nodes touching more than 4 rows per key").toEqual([]);
-    // 1 kB per key is far more than any row of these sorts and hashes needs (a few hundred bytes).
-    const heavy = nodes.filter((n) => memoryKb(n) > N).map(describeNode);
-    expect(heavy, "sorts or hashes holding more than 1 kB per key").toEqual([]);
   });
 
   it("16,384 keys that all convert to one field (fullwidth look-alikes) land in it once, the last winning", {

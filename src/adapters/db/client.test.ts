@@ -134,6 +134,14 @@ describe("stored statements (migrations/0010_stored_statements.sql)", () => {
     expect(await exists(name)).toBe(false);
   });
 
+  it("sends a statement of more than 100 parameters (a function's most) as it is", async () => {
+    const many = Array.from({ length: 101 }, (_, i) => sql`${i}::int`);
+    const statement = sql`SELECT to_jsonb(ARRAY[${sql.join(many, sql`, `)}]) AS result`;
+    const sent = await sentDuring(() => run(db, statement, "stored"));
+    expect(sent.value).toEqual([{ result: Array.from({ length: 101 }, (_, i) => i) }]);
+    expect(sent.requests.map(texts)).toEqual([[toQuery(statement).sql]]);
+  });
+
   it("refuses a statement of more than one column, and a name that is not a statement hash", async () => {
     const twoColumns = await run(db, sql`SELECT 1 AS result, 2 AS other`, "stored").catch(
       (err: unknown) => err,

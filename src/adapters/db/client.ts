@@ -17,6 +17,8 @@ export interface Database {
 
 /** Postgres' undefined_function: a stored statement dropped since (`stored.clear()` at migration). */
 const UNDEFINED_FUNCTION = "42883";
+/** Postgres' FUNC_MAX_ARGS. */
+const MAX_FUNCTION_ARGS = 100;
 
 /** The stored statement's name: `q_` and the first 128 bits of the text's SHA-256, in hex. */
 export async function storedName(text: string): Promise<string> {
@@ -85,6 +87,10 @@ export function createDatabase(databaseUrl: string, localSqlEndpoint?: string): 
     },
     async executeStored(query) {
       const { sql, params } = toQuery(query);
+      if (params.length > MAX_FUNCTION_ARGS) {
+        // A function takes at most 100 arguments: such a text is sent as it is.
+        return wrapped(sql, params, () => client.query(sql, params, RESULTS));
+      }
       const name = await storedName(sql);
       const call = storedCall(name, params.length);
       return wrapped(sql, params, async () => {
@@ -101,10 +107,19 @@ export function createDatabase(databaseUrl: string, localSqlEndpoint?: string): 
         }
         // One transaction: the definition (a no-op when another isolate made it) and the call.
         // A statement that fails or refuses itself rolls its first definition back with it.
-        const [, result] = await client.transaction(
-          [client.query("SELECT stored.define($1, $2)", [name, sql]), client.query(call, params)],
-          RESULTS,
-        );
+        const defineAndCall = () =>
+          client.transaction(
+            [client.query("SELECT stored.define($1, $2)", [name, sql]), client.query(call, params)],
+            RESULTS,
+          );
+        const [, result] = await defineAndCall().catch((err: unknown) => {
+          // A migration's clear() dropped the function between the definition and the call:
+          // nothing was committed, so once more.
+          if ((err as { code?: unknown }).code === UNDEFINED_FUNCTION) {
+            return defineAndCall();
+          }
+          throw err;
+        });
         if (!result) {
           throw new Error("the stored statement's transaction returned no result");
         }
