@@ -69,7 +69,10 @@ export function createDatabase(databaseUrl: string, localSqlEndpoint?: string): 
   }
   const client = neon(databaseUrl);
   const RESULTS = { arrayMode: false, fullResults: true } as const;
-  /** Stored statements this isolate has defined or called: from then on it sends the call alone. */
+  /**
+   * Stored statements this isolate has defined or called: from then on it sends the call alone.
+   * A handful of names: one per shape of statement text (values are never part of a text).
+   */
   const known = new Set<string>();
   // As drizzle's session does: the driver's error (its Postgres `code`) is the `cause`, which
   // src/adapters/db/sql.ts and the error log read.
