@@ -17,6 +17,13 @@ export interface Database {
 
 /** Postgres' undefined_function: a stored statement dropped since (`stored.clear()` at migration). */
 const UNDEFINED_FUNCTION = "42883";
+/** `undefined` for an error saying a stored statement's function does not exist; any other is thrown. */
+const undefinedIfGone = (err: unknown): undefined => {
+  if ((err as { code?: unknown }).code !== UNDEFINED_FUNCTION) {
+    throw err;
+  }
+  return undefined;
+};
 /** Postgres' FUNC_MAX_ARGS. */
 const MAX_FUNCTION_ARGS = 100;
 
@@ -83,51 +90,45 @@ export function createDatabase(databaseUrl: string, localSqlEndpoint?: string): 
       throw new DrizzleQueryError(sql, params, err as Error);
     }
   };
+  const sendText = (sql: string, params: unknown[]) =>
+    wrapped(sql, params, () => client.query(sql, params, RESULTS));
   return {
     execute(query) {
       const { sql, params } = toQuery(query);
-      return wrapped(sql, params, () => client.query(sql, params, RESULTS));
+      return sendText(sql, params);
     },
     async executeStored(query) {
       const { sql, params } = toQuery(query);
       if (params.length > MAX_FUNCTION_ARGS) {
         // A function takes at most 100 arguments: such a text is sent as it is.
-        return wrapped(sql, params, () => client.query(sql, params, RESULTS));
+        return sendText(sql, params);
       }
       const name = await storedName(sql);
       const call = storedCall(name, params.length);
-      return wrapped(sql, params, async () => {
-        if (known.has(name)) {
-          try {
-            return await client.query(call, params, RESULTS);
-          } catch (err) {
-            // Nothing ran: the function is gone (cleared by a migration). Define it again below.
-            if ((err as { code?: unknown }).code !== UNDEFINED_FUNCTION) {
-              throw err;
-            }
-            known.delete(name);
-          }
-        }
-        // One transaction: the definition (a no-op when another isolate made it) and the call.
-        // A statement that fails or refuses itself rolls its first definition back with it.
-        const defineAndCall = () =>
-          client.transaction(
-            [client.query("SELECT stored.define($1, $2)", [name, sql]), client.query(call, params)],
-            RESULTS,
-          );
-        const [, result] = await defineAndCall().catch((err: unknown) => {
-          // A migration's clear() dropped the function between the definition and the call:
-          // nothing was committed, so once more.
-          if ((err as { code?: unknown }).code === UNDEFINED_FUNCTION) {
-            return defineAndCall();
-          }
-          throw err;
-        });
+      // One transaction: the definition (a no-op when another isolate made it) and the call.
+      // A statement that fails or refuses itself rolls its first definition back with it.
+      const defineAndCall = async () => {
+        const [, result] = await client.transaction(
+          [client.query("SELECT stored.define($1, $2)", [name, sql]), client.query(call, params)],
+          RESULTS,
+        );
         if (!result) {
           throw new Error("the stored statement's transaction returned no result");
         }
         known.add(name);
         return result;
+      };
+      return wrapped(sql, params, async () => {
+        if (known.has(name)) {
+          // A function gone (cleared by a migration) ran nothing: it is defined again.
+          const answered = await client.query(call, params, RESULTS).catch(undefinedIfGone);
+          if (answered) {
+            return answered;
+          }
+          known.delete(name);
+        }
+        // Gone between the definition and the call (a concurrent clear): nothing committed, once more.
+        return defineAndCall().catch((err: unknown) => undefinedIfGone(err) ?? defineAndCall());
       });
     },
   };
